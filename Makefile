@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Both bootstrap everything.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test bootstrap lint format messages db-stop clean
+
+bootstrap:
+	@mkdir -p var
+	@scripts/bootstrap.sh
+
+run: bootstrap
+	@DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	@DEBUG=1 $(PY) manage.py seed_demo
+	@echo ""
+	@echo "  News portal:  http://127.0.0.1:$(PORT)/"
+	@echo "  Admin:        http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo-only users (password: $${DEMO_PASSWORD:-demo-pass}): admin, editor, moderator"
+	@echo "  Ctrl-C stops the server; the data stays in var/ for next time."
+	@echo ""
+	@DEBUG=1 exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test:
+	@mkdir -p var
+	@scripts/bootstrap.sh --with-browser
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: bootstrap
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Rebuild the translation catalogs (needs GNU gettext) and compile them.
+messages: bootstrap
+	$(PY) manage.py makemessages -l el -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l el -l en --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+db-stop:
+	@$(PY) -m newsportal.embedded_db stop
+
+clean: db-stop
+	rm -rf var

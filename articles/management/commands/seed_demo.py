@@ -1,0 +1,128 @@
+"""Demo content for a fresh portal: sections, articles with images, tags and demo users.
+
+Idempotent: what exists already is left alone, so `make run` can call it every time.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import demo_content
+from articles.demo_images import generate_hero_image
+from articles.models import Article, Category, Image
+from articles.transliteration import slugify_greek
+
+DEFAULT_DEMO_PASSWORD = "demo-pass"  # noqa: S105 - documented demo-only credential
+DEMO_USERS = [
+    # username, group, superuser, first name, last name
+    ("admin", None, True, "Διαχειριστής", ""),
+    ("editor", "Editors", False, "Ελένη", "Μαργαρίτη"),
+    ("moderator", "Moderators", False, "Νίκος", "Σταθόπουλος"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo sections, articles, images and users (once; safe to repeat)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-users", action="store_true", help="Create the content only, no demo users."
+        )
+
+    def handle(self, *args, no_users=False, **options):
+        users = {} if no_users else self.create_users()
+        with transaction.atomic():
+            categories = self.create_categories()
+            created = self.create_articles(categories, users.get("editor"))
+        self.stdout.write(f"Demo content ready ({created} new articles).")
+
+    def create_users(self) -> dict:
+        User = get_user_model()
+        missing = [u for u in DEMO_USERS if not User.objects.filter(username=u[0]).exists()]
+        password = settings.DEMO_PASSWORD
+        if missing and not settings.DEBUG and not password:
+            raise CommandError(
+                "Refusing to create demo users with a known password while DEBUG is off; "
+                "set DEMO_PASSWORD, or pass --no-users."
+            )
+        password = password or DEFAULT_DEMO_PASSWORD
+        users = {}
+        for username, group, superuser, first, last in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "is_superuser": superuser,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.com",
+                },
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+                if group:
+                    user.groups.add(Group.objects.get(name=group))
+            users[username] = user
+        return users
+
+    def create_categories(self) -> dict[str, Category]:
+        categories = {}
+        for order, data in enumerate(demo_content.CATEGORIES, start=1):
+            category, _ = Category.objects.get_or_create(
+                name=data["name"],
+                defaults={"description": data["description"], "menu_order": order * 10},
+            )
+            categories[category.name] = category
+        return categories
+
+    def create_articles(self, categories, author) -> int:
+        now = timezone.now()
+        palette = {name: i for i, name in enumerate(categories)}
+        entries = (
+            [(d, Article.Status.PUBLISHED, now - timedelta(hours=d["hours_ago"]))
+             for d in demo_content.ARTICLES]
+            + [(d, Article.Status.PUBLISHED, now + timedelta(hours=d["hours_ahead"]))
+               for d in demo_content.SCHEDULED_ARTICLES]
+            + [(d, Article.Status.DRAFT, None) for d in demo_content.DRAFT_ARTICLES]
+        )  # fmt: skip
+        created = 0
+        for seed, (data, status, published_at) in enumerate(entries, start=1):
+            slug = slugify_greek(data["headline"])
+            if Article.objects.filter(slug=slug).exists():
+                continue
+            article = Article.objects.create(
+                headline=data["headline"],
+                slug=slug,
+                lead=data["lead"],
+                body=data["body"],
+                category=categories[data["category"]],
+                hero_image=self.create_image(data, seed, palette[data["category"]]),
+                source_line=data["source"],
+                author=author,
+                language=data["language"],
+                status=status,
+                published_at=published_at,
+                is_featured=data["featured"],
+                is_breaking=data["breaking"],
+            )
+            article.tags.set(data["tags"])
+            created += 1
+        return created
+
+    def create_image(self, data, seed: int, palette_index: int) -> Image:
+        image = Image(
+            alt_text=f"Αφηρημένη εικονογράφηση για το θέμα: {data['headline']}"[:250],
+            caption=data["lead"].split(".")[0][:300],
+            credit="Εικονογράφηση: Συντακτική ομάδα",
+        )
+        content = generate_hero_image(seed, palette_index)
+        image.file.save(f"demo-{seed:03d}.jpg", ContentFile(content), save=False)
+        image.save()
+        return image

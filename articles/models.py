@@ -1,0 +1,349 @@
+"""Articles, their categories, tags and images.
+
+`Article.objects.published()` is the one answer to "which articles may a reader
+see"; every reader page, feed, sitemap and template tag starts from it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from articles.sanitize import sanitize_body
+from articles.transliteration import slugify_greek
+
+# Paths the site uses itself; a category slug must never shadow them.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "accounts", "article", "articles", "atom", "category", "comments",
+        "el", "en", "feeds", "healthz", "i18n", "login", "logout", "media", "news-sitemap",
+        "page", "preview", "robots", "roi-eidiseon", "rss", "search", "sitemap", "static",
+        "tag", "tags",
+    }
+)  # fmt: skip
+
+
+def validate_not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is a path the site uses itself; choose another slug."),
+            code="reserved_slug",
+            params={"slug": slug},
+        )
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=200) -> str:
+    """A transliterated slug for ``text``, suffixed -2, -3, ... until no other row has it."""
+    base = slugify_greek(text, max_length=max_length - 6) or "arthro"
+    others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken or slug in RESERVED_SLUGS:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        validators=[validate_not_reserved],
+        help_text=_("The section’s address in Latin letters; filled in from the name."),
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        _("menu order"), default=0, help_text=_("Lower numbers come first in the menu.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["menu_order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="category_slug_not_reserved",
+                violation_error_message=_("This slug is reserved by the site."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk, max_length=80)
+        validate_not_reserved(self.slug)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A django-taggit tag whose slug is the Latin transliteration of its Greek name."""
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = slugify_greek(tag, max_length=90) or "etiketa"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+
+
+class Image(models.Model):
+    """An image in the library, reusable across articles."""
+
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=250,
+        help_text=_("What the image shows, for readers who cannot see it (screen readers)."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("image credit"),
+        max_length=150,
+        blank=True,
+        help_text=_("e.g. the photographer or agency"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now: datetime | None = None) -> ArticleQuerySet:
+        """Articles a reader may see: published, with a publication time already passed.
+
+        A scheduled article is a published one with a future time; it appears by
+        itself when its time comes, because this filter reads the clock.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def in_category(self, category: Category) -> ArticleQuerySet:
+        return self.filter(category=category)
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a list of article cards needs, in one query."""
+        return self.select_related("category", "hero_image").defer("body", "body_html")
+
+    def for_headlines(self) -> ArticleQuerySet:
+        """Only what a headline link needs: strips, the news feed, related lists."""
+        return self.select_related("category").only(
+            "headline", "slug", "published_at", "is_breaking", "category__slug",
+            "category__name",
+        )  # fmt: skip
+
+    def newest_per_category(self, per_category: int) -> ArticleQuerySet:
+        """The newest ``per_category`` articles of each category, in one query."""
+        ranked = self.annotate(
+            category_rank=models.Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(category_rank__lte=per_category)
+
+    def related_to(self, article: Article, tag_ids: list[int]) -> ArticleQuerySet:
+        """Shared tags first (most shared first), then the same category; never itself."""
+        shared = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
+            .order_by()
+            .values("content_object")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        candidates = Q(category_id=article.category_id)
+        if tag_ids:
+            candidates |= Q(
+                pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object")
+            )
+        return (
+            self.exclude(pk=article.pk)
+            .filter(candidates)
+            .annotate(
+                shared_tags=Coalesce(Subquery(shared), Value(0)),
+                same_category=Case(
+                    When(category_id=article.category_id, then=Value(1)), default=Value(0)
+                ),
+            )
+            .order_by("-shared_tags", "-same_category", "-published_at", "-pk")
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class Language(models.TextChoices):
+        GREEK = "el", "Ελληνικά"
+        ENGLISH = "en", "English"
+
+    headline = models.CharField(_("headline"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Filled in from the headline, in Latin letters."),
+    )
+    lead = models.TextField(
+        _("lead"),
+        blank=True,
+        help_text=_("The standfirst under the headline (one or two sentences)."),
+    )
+    body = models.TextField(_("body"), blank=True)
+    # The body after sanitising on save; the only article HTML templates mark safe.
+    body_html = models.TextField(editable=False, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+    hero_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hero_of",
+        verbose_name=_("hero image"),
+    )
+    hero_caption = models.CharField(
+        _("hero image caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty to use the caption stored with the image."),
+    )
+    source_line = models.CharField(
+        _("source line"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown under the body, e.g. the agency or publication."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("author"),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.GREEK
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Athens time. A future time schedules the article: it appears by itself then."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    is_featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_("The newest featured article leads the home page."),
+    )
+    is_breaking = models.BooleanField(_("breaking"), default=False)
+    comments_enabled = models.BooleanField(_("comments open"), default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_published"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+                violation_error_message=_("A published article needs a publication time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = sanitize_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "articles:detail",
+            kwargs={"category": self.category.slug, "pk": self.pk, "slug": self.slug},
+        )
+
+    def is_published(self, now: datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
+
+    @property
+    def hero_caption_text(self) -> str:
+        if self.hero_caption:
+            return self.hero_caption
+        return self.hero_image.caption if self.hero_image else ""

@@ -1,0 +1,65 @@
+"""Reader pages run a fixed number of queries however many articles and tags they show."""
+
+import pytest
+
+from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME_BUDGET = 10
+ARTICLE_BUDGET = 8
+LISTING_BUDGET = 6
+
+
+def build(n_categories: int, per_category: int, tags_per_article: int):
+    image = ImageFactory()
+    categories = [CategoryFactory() for _ in range(n_categories)]
+    articles = []
+    for category in categories:
+        for i in range(per_category):
+            articles.append(
+                ArticleFactory(
+                    category=category,
+                    hero_image=image,
+                    is_featured=(i == 0),
+                    tags=[f"ετικέτα {t}" for t in range(tags_per_article)],
+                )
+            )
+    return categories, articles
+
+
+def render(client, url):
+    """Fetch a page and read the related data the template uses."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(("categories", "per_category", "tags"), [(1, 1, 0), (8, 12, 6)])
+def test_home_page_query_count_is_fixed(
+    client, django_assert_max_num_queries, categories, per_category, tags
+):
+    build(categories, per_category, tags)
+    with django_assert_max_num_queries(HOME_BUDGET):
+        render(client, "/")
+
+
+@pytest.mark.parametrize(("categories", "per_category", "tags"), [(1, 2, 1), (6, 15, 8)])
+def test_article_page_query_count_is_fixed(
+    client, django_assert_max_num_queries, categories, per_category, tags
+):
+    _, articles = build(categories, per_category, tags)
+    with django_assert_max_num_queries(ARTICLE_BUDGET):
+        response = render(client, articles[0].get_absolute_url())
+    assert len(response.context["tags"]) == tags
+
+
+@pytest.mark.parametrize(("per_category", "tags"), [(1, 1), (40, 8)])
+def test_category_and_tag_pages_query_count_is_fixed(
+    client, django_assert_max_num_queries, per_category, tags
+):
+    categories, _ = build(2, per_category, tags)
+    with django_assert_max_num_queries(LISTING_BUDGET):
+        render(client, categories[0].get_absolute_url())
+    with django_assert_max_num_queries(LISTING_BUDGET):
+        render(client, "/tag/etiketa-0/")

@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a per-test folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def greek_by_default():
+    """Each test starts in the site's default language, whatever an earlier test activated."""
+    from django.utils import translation
+
+    translation.activate("el")
+    yield
+    translation.deactivate()
