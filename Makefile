@@ -38,8 +38,10 @@ format: bootstrap
 
 # Rebuild the translation catalogs (needs GNU gettext) and compile them.
 messages: bootstrap
-	$(PY) manage.py makemessages -l el -l en --ignore=.venv --ignore=var --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l el -l en --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+	$(PY) manage.py makemessages -l el -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l el -l en --ignore=.venv --ignore=var --ignore=static/vendor --ignore=static/js/admin-slug.js --no-obsolete
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	msgen locale/en/LC_MESSAGES/djangojs.po -o locale/en/LC_MESSAGES/djangojs.po
 	$(PY) manage.py compilemessages --ignore=.venv
 
 db-stop:
