@@ -1,0 +1,56 @@
+"""A version token for "what readers see", kept in the cache.
+
+Caches of pages and of the news feed put this token in their keys and ETags, so a
+change is visible on the very next request: publishing, editing or withdrawing an
+article (or a category, tag or image change) replaces the token. A scheduled
+article changes what readers see with no write at all, so the token also records
+when the next scheduled article is due and is replaced once that time has passed:
+no cache lifetime ever outlasts the next scheduled article, with no cron.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.core.cache import cache
+from django.utils import timezone
+
+VERSION_KEY = "freshness:version"
+NEXT_DUE_KEY = "freshness:next-due"
+NOTHING_SCHEDULED = 0.0
+
+
+def current_version() -> str:
+    """The current token; reads only the cache, except when a scheduled article fell due."""
+    values = cache.get_many([VERSION_KEY, NEXT_DUE_KEY])
+    version, next_due = values.get(VERSION_KEY), values.get(NEXT_DUE_KEY)
+    if version is None or next_due is None or NOTHING_SCHEDULED < next_due <= time.time():
+        return content_changed()
+    return version
+
+
+def seconds_until_next_due(now: float | None = None) -> float | None:
+    """How long cached pages may live before a scheduled article is due (None: no limit)."""
+    next_due = cache.get(NEXT_DUE_KEY)
+    if not next_due:
+        return None
+    return max(0.0, next_due - (now or time.time()))
+
+
+def content_changed() -> str:
+    """Replace the token (after any change readers could see) and return the new one."""
+    from articles.models import Article
+
+    due = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    version = uuid.uuid4().hex[:16]
+    cache.set_many(
+        {VERSION_KEY: version, NEXT_DUE_KEY: due.timestamp() if due else NOTHING_SCHEDULED},
+        timeout=None,
+    )
+    return version
