@@ -2,6 +2,7 @@
 
 import io
 import random
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -22,6 +23,7 @@ def _blend(a, b, t):
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
 
 
+@lru_cache(maxsize=128)  # the same seed always draws the same picture
 def generate_hero_image(seed: int, palette_index: int, size=(1600, 900)) -> bytes:
     """A JPEG of a gradient with soft shapes; the same seed gives the same picture."""
     rng = random.Random(seed)  # noqa: S311 - decoration, not security

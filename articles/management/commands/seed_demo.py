@@ -19,6 +19,7 @@ from articles.models import Article, Category, Image
 from articles.transliteration import slugify_greek
 
 DEFAULT_DEMO_PASSWORD = "demo-pass"  # noqa: S105 - documented demo-only credential
+HERO_SIZE = (1600, 900)
 DEMO_USERS = [
     # username, group, superuser, first name, last name
     ("admin", None, True, "Διαχειριστής", ""),
@@ -122,7 +123,8 @@ class Command(BaseCommand):
             caption=data["lead"].split(".")[0][:300],
             credit="Εικονογράφηση: Συντακτική ομάδα",
         )
-        content = generate_hero_image(seed, palette_index)
+        content = generate_hero_image(seed, palette_index, size=HERO_SIZE)
         image.file.save(f"demo-{seed:03d}.jpg", ContentFile(content), save=False)
+        image.width, image.height = HERO_SIZE
         image.save()
         return image
