@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bootstrap lint format messages db-stop clean
+.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore
 
 bootstrap:
 	@mkdir -p var
@@ -27,6 +27,11 @@ test:
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The production profile for a local trial: nginx in front of gunicorn, DEBUG off.
+serve-prod:
+	@mkdir -p var
+	@scripts/serve_prod.sh
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .

@@ -34,7 +34,7 @@ RESERVED_SLUGS = frozenset(
 
 
 def validate_not_reserved(slug: str) -> None:
-    if slug in RESERVED_SLUGS:
+    if slug in RESERVED_SLUGS or slug == settings.ADMIN_URL.strip("/"):
         raise ValidationError(
             _("“%(slug)s” is a path the site uses itself; choose another slug."),
             code="reserved_slug",

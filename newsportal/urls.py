@@ -1,4 +1,4 @@
-"""The portal's URLs: admin first, then reader pages in Greek (unprefixed) and English (/en/)."""
+"""The portal's URLs: admin and health first, then reader pages in Greek and English (/en/)."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -6,8 +6,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from newsportal import views
+
+handler500 = "newsportal.views.server_error"
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

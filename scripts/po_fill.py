@@ -13,7 +13,7 @@ import polib
 def main(po_path: str, json_path: str) -> int:
     catalog = polib.pofile(po_path)
     with open(json_path, encoding="utf-8") as handle:
-        translations = json.load(handle)
+        translations = json.loads(handle.read() or "{}")
     filled = 0
     for entry in catalog:
         if entry.msgid in translations and (not entry.msgstr or entry.fuzzy):

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class NewsportalConfig(AppConfig):
+    """The project package as an app: system checks and site-wide templates."""
+
+    name = "newsportal"
+    verbose_name = "News portal"
+
+    def ready(self):
+        from newsportal import checks  # noqa: F401 - registers the deploy checks
