@@ -60,13 +60,17 @@
     return out;
   }
 
-  window.URLify = function (text, maxLength) {
+  function urlify(text, maxLength) {
     var ascii = transliterate(text).normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
     var slug = ascii.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
     if (maxLength && slug.length > maxLength) {
       slug = slug.slice(0, maxLength).replace(/-[^-]*$/, "") || slug.slice(0, maxLength);
     }
     return slug;
-  };
+  }
+
+  // Django's urlify.js loads after this file and defines its own URLify; replace it once
+  // every script has run (prepopulate.js looks URLify up at each keystroke).
   window.transliterateGreek = transliterate;
+  window.addEventListener("DOMContentLoaded", function () { window.URLify = urlify; });
 })();
