@@ -33,6 +33,14 @@ serve-prod:
 	@mkdir -p var
 	@scripts/serve_prod.sh
 
+# Backups of the configured database (var/backups/ by default) and their restore.
+backup: bootstrap
+	@$(PY) manage.py backup_db
+
+restore: bootstrap
+	@test -n "$(FILE)" || { echo "error: name the backup: make restore FILE=var/backups/....dump" >&2; exit 1; }
+	@$(PY) manage.py restore_db "$(FILE)"
+
 lint: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
