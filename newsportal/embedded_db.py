@@ -29,6 +29,7 @@ def _server():
 
 def _ensure_database(server) -> None:
     import psycopg2
+    from psycopg2 import sql
 
     marker = PGDATA / f".database-{DATABASE_NAME}"
     if marker.exists():
@@ -38,7 +39,7 @@ def _ensure_database(server) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
     connection.close()
     marker.touch()
 

@@ -15,3 +15,25 @@ def greek_by_default():
     translation.activate("el")
     yield
     translation.deactivate()
+
+
+# Figures that tests measure (counts of findings, throughput under faults...), printed in a
+# section of their own at the end of the run so `make test` shows them.
+_FIGURES: list[tuple[str, str]] = []
+
+
+@pytest.fixture
+def record_figure(request):
+    def record(name: str, value) -> None:
+        _FIGURES.append((f"{request.node.nodeid.split('::')[0]}: {name}", str(value)))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _FIGURES:
+        return
+    terminalreporter.section("figures measured by the tests")
+    width = max(len(name) for name, _ in _FIGURES)
+    for name, value in _FIGURES:
+        terminalreporter.write_line(f"{name.ljust(width)}  {value}")
