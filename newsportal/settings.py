@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "newsportal.admin_csp.AdminInlineStylesMiddleware",
     "newsportal.views.DatabaseUnavailableMiddleware",
+    # Outside sessions, CSRF and messages, so it sees any cookie they set and never stores it.
+    "newsportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,7 +238,7 @@ REDIS_URL = env_str("REDIS_URL")
 # A cache outage must never become a page error: short socket timeouts, errors ignored.
 CACHE_SOCKET_TIMEOUT = float(env_str("CACHE_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
@@ -250,6 +252,15 @@ if REDIS_URL:
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+elif PRODUCTION:
+    # Without Redis, gunicorn's workers still share one cache (the freshness token, rate
+    # limits) through files; a second machine needs REDIS_URL.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -257,6 +268,18 @@ else:
             "LOCATION": "newsportal",
         }
     }
+
+# Whole anonymous pages are cached for this long at most (see newsportal/page_cache.py).
+# On by default only where every process shares the cache: with Redis, or in development's
+# single process; a production instance without Redis renders every page.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or not PRODUCTION) else 0)
+PAGE_CACHE_VIEWS = {
+    "articles:home",
+    "articles:category",
+    "articles:tag",
+    "articles:detail",
+}
+MESSAGES_COOKIE_NAME = "messages"  # Django's cookie message storage uses this name
 
 # --- Security ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

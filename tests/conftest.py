@@ -8,6 +8,28 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def clean_cache(settings):
+    """Every test starts with an empty cache and without the whole-page cache.
+
+    Ordinary tests roll back instead of committing, so on-commit invalidation never runs
+    and a page cached early in a test would hide later changes. Tests about caching ask
+    for the `page_cache` fixture (and commit or run on-commit callbacks themselves).
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PAGE_CACHE_SECONDS = 0
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    return settings
+
+
+@pytest.fixture(autouse=True)
 def greek_by_default():
     """Each test starts in the site's default language, whatever an earlier test activated."""
     from django.utils import translation

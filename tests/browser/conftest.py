@@ -46,6 +46,12 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def browser_tests_use_the_page_cache(page_cache):
+    """Browser tests commit for real, so they run with the whole-page cache as readers do."""
+    return page_cache
+
+
 @pytest.fixture
 def artifacts_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

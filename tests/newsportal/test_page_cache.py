@@ -1,0 +1,147 @@
+"""Whole anonymous pages come from the cache, and no change readers could see is ever hidden."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, CategoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(page_cache, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        category = CategoryFactory(name="Αγορές")
+        article = ArticleFactory(headline="Ράλι στο Χρηματιστήριο", category=category)
+    return {"category": category, "article": article}
+
+
+def urls(site):
+    return ["/", site["category"].get_absolute_url(), site["article"].get_absolute_url(),
+            "/en/"]  # fmt: skip
+
+
+def test_a_second_anonymous_visit_runs_no_query(client, site, django_assert_num_queries):
+    for url in urls(site):
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.status_code == 200
+        assert second.content == first.content
+        assert second["ETag"] == first["ETag"]
+        assert second["Cache-Control"] == "public, no-cache"
+        assert "Content-Security-Policy" in second
+
+
+def test_a_matching_etag_answers_304_with_no_query(client, site, django_assert_num_queries):
+    url = site["article"].get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def publish_another(site):
+    ArticleFactory(headline="Νέο έκτακτο θέμα", category=site["category"])
+    return "/", "Νέο έκτακτο θέμα"
+
+
+def tag_the_article(site):
+    site["article"].tags.add("Ομόλογα")
+    return site["article"].get_absolute_url(), "Ομόλογα"
+
+
+def rename_the_category(site):
+    site["category"].name = "Αγορές και Χρήμα"
+    site["category"].save()
+    return site["article"].get_absolute_url(), "Αγορές και Χρήμα"
+
+
+@pytest.mark.parametrize("change", [publish_another, tag_the_article, rename_the_category])
+def test_a_change_is_visible_on_the_very_next_request(
+    client, site, change, django_capture_on_commit_callbacks
+):
+    for url in urls(site):
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        url, expected = change(site)
+    assert expected in client.get(url).content.decode()
+
+
+def test_edited_and_withdrawn_articles_change_at_once(
+    client, site, django_capture_on_commit_callbacks
+):
+    url = site["article"].get_absolute_url()
+    assert client.get(url).status_code == 200
+    article = site["article"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Διορθωμένος τίτλος"
+        article.save()
+    assert "Διορθωμένος τίτλος" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status = Article.Status.UNPUBLISHED
+        article.save()
+    assert client.get(url).status_code == 404
+    assert "Διορθωμένος τίτλος" not in client.get("/").content.decode()
+
+
+def test_a_scheduled_article_appears_on_time_through_the_cache(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            ArticleFactory(headline="Παλαιότερο θέμα")
+            ArticleFactory(
+                headline="Προγραμματισμένο θέμα", published_at=start + timedelta(minutes=2)
+            )
+        assert "Προγραμματισμένο θέμα" not in client.get("/").content.decode()
+        traveller.shift(timedelta(minutes=1, seconds=59))
+        assert "Προγραμματισμένο θέμα" not in client.get("/").content.decode()
+        traveller.shift(timedelta(seconds=1))
+        assert "Προγραμματισμένο θέμα" in client.get("/").content.decode()
+
+
+def test_logged_in_users_always_get_a_fresh_page(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/")
+    client.force_login(UserFactory(is_staff=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert len(queries) > 0
+    assert response.get("Cache-Control") != "public, no-cache"
+
+
+def test_a_visitor_with_a_message_gets_a_fresh_page(client, site, django_assert_num_queries):
+    url = site["article"].get_absolute_url()
+    client.get(url)
+    client.cookies["messages"] = "anything"
+    response = client.get(url)
+    assert response.get("Cache-Control") != "public, no-cache"
+
+
+def test_unknown_query_parameters_are_served_but_not_cached(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/?x=1")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/?x=1").status_code == 200
+    assert len(queries) > 0
+    client.get("/?utm_source=newsletter")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/?utm_source=newsletter")
+    assert len(queries) == 0
+
+
+def test_pages_not_listed_are_never_cached(client, site):
+    response = client.get("/healthz")
+    assert response.get("Cache-Control") != "public, no-cache"
