@@ -240,7 +240,8 @@ CACHE_SOCKET_TIMEOUT = float(env_str("CACHE_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
     CACHES: dict = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis plus a circuit breaker (newsportal/resilient_cache.py).
+            "BACKEND": "newsportal.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
             "OPTIONS": {
