@@ -28,15 +28,24 @@ _DIAERESIS = "\u0308"
 
 
 def _letters(text: str) -> list[tuple[str, bool]]:
-    """Lower-case letters without accents, each with a flag for a diaeresis."""
+    """Lower-case letters without accents, each with a flag for a diaeresis.
+
+    NFKD also folds the Greek letter variants used as symbols (ϵ, ϑ, ϕ, ϲ...) into the
+    letters they stand for.
+    """
     letters: list[tuple[str, bool]] = []
-    for char in unicodedata.normalize("NFD", text.lower()):
+    for char in unicodedata.normalize("NFKD", text.lower()):
         if unicodedata.combining(char):
             if char == _DIAERESIS and letters:
                 letters[-1] = (letters[-1][0], True)
             continue
         letters.append((char, False))
     return letters
+
+
+def _is_other_greek(char: str) -> bool:
+    """Archaic letters and signs of the Greek blocks (ϙ, ϡ, ͵...): no Latin spelling, dropped."""
+    return "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff"
 
 
 def transliterate(text: str) -> str:
@@ -66,7 +75,7 @@ def transliterate(text: str) -> str:
             out.append(_CONSONANT_PAIRS[pair])
             i += 2
         else:
-            out.append(_SINGLE.get(char, char))
+            out.append(_SINGLE.get(char, "" if _is_other_greek(char) else char))
             i += 1
     return "".join(out)
 

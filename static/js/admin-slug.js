@@ -15,7 +15,7 @@
 
   function letters(text) {
     var out = [];
-    var decomposed = text.toLowerCase().normalize("NFD");
+    var decomposed = text.toLowerCase().normalize("NFKD");
     for (var i = 0; i < decomposed.length; i++) {
       var ch = decomposed[i];
       if (/[\u0300-\u036f]/.test(ch)) {
@@ -28,6 +28,9 @@
   }
 
   function isGreek(ch) { return Object.prototype.hasOwnProperty.call(single, ch); }
+  function isOtherGreek(ch) {
+    return (ch >= "\u0370" && ch <= "\u03ff") || (ch >= "\u1f00" && ch <= "\u1fff");
+  }
 
   function transliterate(text) {
     var ls = letters(text);
@@ -53,7 +56,7 @@
         out += consonantPairs[pair];
         i += 2;
       } else {
-        out += isGreek(ch) ? single[ch] : ch;
+        out += isGreek(ch) ? single[ch] : (isOtherGreek(ch) ? "" : ch);
         i += 1;
       }
     }
