@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as TaggitTag
 
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Category, Image, Tag
+
+# taggit registers an admin for its own Tag model, which the portal does not use.
+admin.site.unregister(TaggitTag)
 
 
 @admin.register(Category)

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "newsportal.admin_csp.AdminInlineStylesMiddleware",
     "newsportal.views.DatabaseUnavailableMiddleware",
+    "newsportal.views.ErrorPageMiddleware",
     # Outside sessions, CSRF and messages, so it sees any cookie they set and never stores it.
     "newsportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

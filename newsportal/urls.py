@@ -10,6 +10,7 @@ from django.views.generic import RedirectView
 
 from newsportal import views
 
+handler400 = "newsportal.views.bad_request"
 handler500 = "newsportal.views.server_error"
 
 urlpatterns = [

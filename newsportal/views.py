@@ -46,6 +46,17 @@ def _render_error(request, template_name: str, status: int):
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
 
 
+def bad_request(request, exception=None):
+    """400, or 413 when the body was over the size limit."""
+    from django.core.exceptions import RequestDataTooBig
+
+    status = 413 if isinstance(exception, RequestDataTooBig) else 400
+    template = "413.html" if status == 413 else "400.html"
+    return HttpResponse(
+        loader.render_to_string(template, {"status": status}, request), status=status
+    )
+
+
 def server_error(request):
     """500, or 503 with Retry-After when the cause is the database being unreachable."""
     error = sys.exc_info()[1]
@@ -75,3 +86,29 @@ class DatabaseUnavailableMiddleware:
             logger.error("database unavailable: %s", exception.__class__.__name__)
             return database_unavailable(request)
         return None
+
+
+# Statuses whose bare responses (Django's 405, a 404 from a decorator...) get our page.
+_PLAIN_ERROR_STATUSES = {400, 403, 404, 405, 410, 413, 429}
+
+
+class ErrorPageMiddleware:
+    """Gives an error response that has no body of its own the site's error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code in _PLAIN_ERROR_STATUSES
+            and not getattr(response, "streaming", False)
+            and not response.content
+            and request.method != "HEAD"
+        ):
+            page = loader.render_to_string(
+                "error_generic.html", {"status": response.status_code}, request
+            )
+            response.content = page.encode()
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
