@@ -182,6 +182,9 @@ class Comment(models.Model):
         return f"{self.name}: {self.body[:60]}"
 
     def save(self, *args, **kwargs):
+        # Whatever path a comment arrives by, direction overrides never reach a page.
+        self.name = text.clean_single_line(self.name)
+        self.body = text.strip_bidi_controls(self.body)
         self.body_html = text.render_body(self.body, links=self.status == self.Status.APPROVED)
         super().save(*args, **kwargs)
 
