@@ -107,7 +107,8 @@ def test_one_comment_is_moderated_from_its_own_page(moderating, moderator, artic
     comment = CommentFactory(article=article, status="pending", body="Ένα σχόλιο")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
     page = moderating.get(url).content.decode()
-    assert 'name="_moderation" value="approve"' in page and "Ένα σχόλιο" in page
+    assert 'name="_moderation" value="approve"' in page
+    assert "Ένα σχόλιο" in page
     refused = moderating.post(url, {"_moderation": "reject", "reason": ""}, follow=True)
     assert "Επιλέξτε αιτία" in refused.content.decode()
     moderating.post(url, {"_moderation": "reject", "reason": "illegal", "note": "δυσφήμιση"})
@@ -124,7 +125,8 @@ def test_moderators_see_the_log_but_cannot_change_it(moderating, moderator, arti
     comment = CommentFactory(article=article, status="pending")
     bulk(moderating, "approve_selected", [comment])
     log = moderating.get(reverse("admin:comments_moderationlogentry_changelist"))
-    assert log.status_code == 200 and moderator.username in log.content.decode()
+    assert log.status_code == 200
+    assert moderator.username in log.content.decode()
     entry = ModerationLogEntry.objects.get()
     change = moderating.post(reverse("admin:comments_moderationlogentry_change", args=[entry.pk]))
     assert change.status_code == 403
@@ -149,7 +151,8 @@ def test_moderators_edit_blocked_words_and_addresses(moderating):
     bad = moderating.post(
         reverse("admin:comments_blockedaddress_add"), {"kind": "ip", "value": "όχι-IP", "note": ""}
     )
-    assert bad.status_code == 200 and BlockedAddress.objects.count() == 2
+    assert bad.status_code == 200
+    assert BlockedAddress.objects.count() == 2
 
 
 def test_moderators_cannot_add_or_delete_comments_nor_touch_articles(moderating, article):
@@ -190,5 +193,6 @@ def test_hostile_comments_are_inert_in_the_admin(moderating, article):
     CommentFactory(article=article, status="pending", name="<img src=x onerror=alert(1)>",
                    body="<script>alert(1)</script>")  # fmt: skip
     html = moderating.get(CHANGELIST).content.decode()
-    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
     assert "&lt;script&gt;alert(1)" in html

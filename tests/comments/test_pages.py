@@ -175,7 +175,8 @@ def test_closed_comments_show_a_notice_instead_of_the_form(client, settings):
     CommentFactory(article=old)
     html = page(client, old)
     assert "Τα σχόλια σε αυτό το άρθρο έχουν κλείσει" in html
-    assert 'id="comment-form"' not in html and "/reply/" not in html
+    assert 'id="comment-form"' not in html
+    assert "/reply/" not in html
 
 
 def test_post_moderated_articles_tell_readers_so(client, article):
