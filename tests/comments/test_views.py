@@ -389,3 +389,22 @@ def test_ipv6_addresses_of_one_network_share_a_hash():
     assert hash_address("2001:db8:1:2::1") == hash_address("2001:db8:1:2:ffff::9")
     assert hash_address("2001:db8:1:2::1") != hash_address("2001:db8:1:3::1")
     assert hash_address("203.0.113.1") != hash_address("203.0.113.2")
+
+
+def test_honeypot_and_blocked_posts_get_the_normal_acknowledgement(client, article, old_token):
+    from comments import services
+
+    services.block_address(kind="email", value="banned@example.com")
+    bot = client.post(
+        post_url(article), form_data(article, old_token(article), website="http://spam.example")
+    )
+    banned = client.post(
+        post_url(article),
+        form_data(article, old_token(article), body="άλλο", email="banned@example.com"),
+    )
+    assert bot.status_code == banned.status_code == 302
+    assert AWAITS in client.get(banned["Location"]).content.decode()
+    assert sorted(Comment.objects.values_list("status", "rule")) == [
+        ("spam", "blocked_address"),
+        ("spam", "honeypot"),
+    ]
