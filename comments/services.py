@@ -8,6 +8,7 @@ cache freshness token once the transaction has committed.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from comments.models import (
     ModerationLogEntry,
     new_nonce,
 )
+
+logger = logging.getLogger(__name__)
 
 BLOCKED_WORDS_CACHE_KEY = "comments:blocked-words"
 RULES_MAX_LENGTH = 255
@@ -193,6 +196,14 @@ def post_comment(
         Comment.objects.filter(pk=comment.pk).update(thread_id=comment.thread_id, path=comment.path)
         if comment.status == Comment.Status.APPROVED:
             _count_approved(article.pk, +1)
+    logger.info(
+        "comment %s on article %s: %s%s (address %s…)",
+        comment.pk,
+        article.pk,
+        comment.status,
+        f" by {comment.rule}" if comment.rule else "",
+        ip_hash[:12],
+    )
     return comment
 
 
@@ -229,6 +240,14 @@ def _moderate(
         )
         entry.full_clean(exclude=["comment", "moderator"])
         entry.save()
+        logger.info(
+            "comment %s %s (was %s) by %s%s",
+            locked.pk,
+            action,
+            previous,
+            getattr(moderator, "username", "readers' reports"),
+            f", reason {reason}" if reason else "",
+        )
         was_visible = previous == Comment.Status.APPROVED
         is_visible = status == Comment.Status.APPROVED
         if was_visible != is_visible:

@@ -99,7 +99,7 @@ def test_comment_is_moderated_then_published_then_answered_and_reported(
     # A second reader replies inline, then reports the comment without leaving the page.
     second = browser.new_context(locale="el-GR").new_page()
     second.goto(url)
-    second.locator(f"#comment-{comment.pk} .comment__reply").click()
+    second.locator(f"#comment-{comment.pk} > article .comment__reply").click()
     form = second.locator(f"#comment-{comment.pk} > form#comment-form")
     assert form.is_visible()
     assert "Ελένη Π." in form.get_by_role("heading").inner_text()
@@ -109,8 +109,8 @@ def test_comment_is_moderated_then_published_then_answered_and_reported(
     reply = Comment.objects.get(name="Γιάννης")
     assert reply.parent_id == comment.pk
 
-    second.locator(f"#comment-{comment.pk} .comment__report").click()
-    acknowledged = second.locator(f"#comment-{comment.pk} .comment__reported")
+    second.locator(f"#comment-{comment.pk} > article .comment__report").click()
+    acknowledged = second.locator(f"#comment-{comment.pk} > article .comment__reported")
     acknowledged.wait_for()
     assert "Ευχαριστούμε" in acknowledged.inner_text()
     assert CommentReport.objects.filter(comment=comment).count() == 1
@@ -140,7 +140,7 @@ def test_without_javascript_a_comment_is_confirmed_and_a_reply_has_its_page(
     assert "αναμένει έγκριση" in page.locator(".messages").inner_text()
     assert Comment.objects.filter(name="Κώστας", status="pending").exists()
 
-    page.locator(f"#comment-{earlier.pk} .comment__reply").click()
+    page.locator(f"#comment-{earlier.pk} > article .comment__reply").click()
     page.wait_for_url(f"**/comments/{earlier.pk}/reply/")
     assert "Πρώτο σχόλιο" in page.locator(".comment-quote").inner_text()
     write_comment(page, "Κώστας", "Και μια απάντηση, πάλι χωρίς σενάρια.")

@@ -196,3 +196,19 @@ def test_hostile_comments_are_inert_in_the_admin(moderating, article):
     assert "<script>alert(1)" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(1)" in html
+
+
+def test_block_lists_have_working_pages(moderating):
+    word = BlockedWord.objects.create(phrase="απάτη")
+    from comments import services
+
+    blocked = services.block_address(kind="ip", value="198.51.100.4", note="μαζικά μηνύματα")
+    for url in [
+        reverse("admin:comments_blockedword_changelist"),
+        reverse("admin:comments_blockedword_change", args=[word.pk]),
+        reverse("admin:comments_blockedaddress_changelist"),
+        reverse("admin:comments_blockedaddress_change", args=[blocked.pk]),
+    ]:
+        response = moderating.get(url)
+        assert response.status_code == 200, url
+        assert "198.51.100.4" not in response.content.decode()
