@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
@@ -27,6 +28,7 @@ from comments.models import Comment, CommentReport
 logger = logging.getLogger(__name__)
 
 POST_SCOPE, REPORT_SCOPE = "post", "report"
+HIDDEN_FIELDS = ("parent", "token", "website")
 
 
 def _published_article(pk: int) -> Article:
@@ -86,9 +88,12 @@ def _rate_limited(request, scope: str) -> int | None:
 
 def _rate_limit_notice(retry_after: int) -> str:
     minutes = max(1, round(retry_after / 60))
-    return _(
-        "You have sent many comments in a short time. Please wait about %(minutes)d "
-        "minute(s) and send it again; your text is kept below."
+    return ngettext(
+        "You have sent many comments in a short time. Please wait about %(minutes)d minute "
+        "and send it again; your text is kept below.",
+        "You have sent many comments in a short time. Please wait about %(minutes)d minutes "
+        "and send it again; your text is kept below.",
+        minutes,
     ) % {"minutes": minutes}
 
 
@@ -168,6 +173,9 @@ def post_comment(request, article_id: int):
     form = CommentForm(request.POST)
     form_valid = form.is_valid()
     token, problem = _read_token(request, article)
+    if not problem and any(name in form.errors for name in HIDDEN_FIELDS):
+        # Nobody types into hidden fields: the form was altered on the way.
+        problem = _("We could not verify the form. Your text is kept below: please send it again.")
     if not policy.comments_open(article):
         problem = _("Comments on this article are closed.")
     if problem:
@@ -298,8 +306,8 @@ def csrf_failure(request, reason: str = ""):
             )
         parent = None
         parent_id = request.POST.get("parent", "")
-        if parent_id.isdigit():
-            parent = Comment.objects.approved().filter(pk=parent_id, article=article).first()
+        if parent_id.isascii() and parent_id.isdecimal():
+            parent = Comment.objects.approved().filter(pk=int(parent_id), article=article).first()
         return _form_page(
             request,
             article=article,

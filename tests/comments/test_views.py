@@ -408,3 +408,17 @@ def test_honeypot_and_blocked_posts_get_the_normal_acknowledgement(client, artic
         ("spam", "blocked_address"),
         ("spam", "honeypot"),
     ]
+
+
+@pytest.mark.parametrize("parent", ["²", "abc", "1" * 40, "\x00", "-1"])
+def test_odd_parent_values_never_break_the_confirmation_page(article, parent):
+    response = csrf_client().post(post_url(article), form_data(article, "", parent=parent))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("field", ["parent", "website"])
+def test_altered_hidden_fields_get_a_visible_error(client, article, old_token, field):
+    data = form_data(article, old_token(article), **{field: "x" * 600})
+    response = client.post(post_url(article), data)
+    assert response.status_code == 400
+    assert "Δεν μπορέσαμε να επαληθεύσουμε τη φόρμα" in response.content.decode()
