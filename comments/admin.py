@@ -164,6 +164,12 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # comments come from readers, through the site's form
 
+    def delete_model(self, request, obj):
+        services.delete_comments(comments=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_comments(comments=list(queryset))
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.has_perm("comments.delete_comment"):

@@ -9,6 +9,7 @@ cache freshness token once the transaction has committed.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -322,6 +323,25 @@ def report_comment(
                 rule=f"reports:{locked.report_count}",
             )
     return report, True
+
+
+def delete_comments(*, comments) -> int:
+    """Delete comments (with their replies), keeping the articles' counters right.
+
+    Only superusers delete: moderators reject instead, which keeps the record.
+    """
+    with transaction.atomic():
+        doomed = Comment.objects.filter(
+            Q(pk__in=[c.pk for c in comments])
+            | Q(path__overlap=[c.pk for c in comments])  # every reply below them
+        ).select_for_update()
+        approved = Counter(
+            doomed.filter(status=Comment.Status.APPROVED).values_list("article_id", flat=True)
+        )
+        deleted, _by_model = doomed.delete()
+        for article_id, count in approved.items():
+            _count_approved(article_id, -count)
+    return deleted
 
 
 def normalise_blocked_value(*, kind: str, value: str) -> str:

@@ -70,7 +70,7 @@ def test_filters_by_status_reports_article_and_search(moderating, article):
 
 def bulk(client, action, comments, **extra):
     data = {"action": action, "_selected_action": [c.pk for c in comments], **extra}
-    return client.post(CHANGELIST, data, follow=True)
+    return client.post(f"{CHANGELIST}?status=all", data, follow=True)
 
 
 def test_bulk_approve_records_who_and_when_and_counts(moderating, moderator, article):
@@ -212,3 +212,12 @@ def test_block_lists_have_working_pages(moderating):
         response = moderating.get(url)
         assert response.status_code == 200, url
         assert "198.51.100.4" not in response.content.decode()
+
+
+def test_a_superuser_deleting_comments_keeps_the_counts(client, article):
+    client.force_login(UserFactory(username="chief", is_staff=True, is_superuser=True))
+    doomed = CommentFactory(article=article)
+    CommentFactory(article=article)
+    bulk(client, "delete_selected", [doomed], post="yes")
+    assert Comment.objects.count() == 1
+    assert Article.objects.get(pk=article.pk).comment_count == 1

@@ -364,3 +364,15 @@ def test_blocked_ip_is_stored_only_as_its_hash():
     blocked = services.block_address(kind="ip", value="203.0.113.10")
     assert blocked.value == ALICE
     assert "203.0.113.10" not in blocked.value
+
+
+def test_deleting_comments_takes_their_replies_and_keeps_counts(article):
+    first = CommentFactory(article=article)
+    reply = CommentFactory(parent=first)
+    CommentFactory(parent=reply)
+    CommentFactory(parent=first, status="pending")
+    kept = CommentFactory(article=article)
+    assert refreshed(article).comment_count == 4
+    assert services.delete_comments(comments=[first]) >= 4
+    assert list(Comment.objects.all()) == [kept]
+    assert refreshed(article).comment_count == 1
