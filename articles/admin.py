@@ -61,6 +61,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "is_featured",
                     "is_breaking",
                     "comments_enabled",
+                    "comment_moderation",
                 ]
             },
         ),

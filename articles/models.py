@@ -166,6 +166,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_category(self, category: Category) -> ArticleQuerySet:
         return self.filter(category=category)
 
+    def most_commented(self) -> ArticleQuerySet:
+        """Most approved comments first (a counter kept on the article: no join, no count)."""
+        return self.filter(comment_count__gt=0).order_by("-comment_count", "-published_at", "-pk")
+
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-pk")
 
@@ -216,6 +220,14 @@ class ArticleQuerySet(models.QuerySet):
             )
             .order_by("-shared_tags", "-same_category", "-published_at", "-pk")
         )
+
+
+class CommentModeration(models.TextChoices):
+    """How an article's reader comments are moderated; empty follows COMMENTS_MODERATION."""
+
+    SITE_DEFAULT = "", _("Site default")
+    PRE = "pre", _("Pre-moderation")
+    POST = "post", _("Post-moderation")
 
 
 class Article(models.Model):
@@ -296,7 +308,28 @@ class Article(models.Model):
         help_text=_("The newest featured article leads the home page."),
     )
     is_breaking = models.BooleanField(_("breaking"), default=False)
-    comments_enabled = models.BooleanField(_("comments open"), default=True)
+    comments_enabled = models.BooleanField(
+        _("comments open"),
+        default=True,
+        help_text=_(
+            "Untick to close the comments. They also close by themselves some days after "
+            "publication (a site setting)."
+        ),
+    )
+    comment_moderation = models.CharField(
+        _("comment moderation"),
+        max_length=4,
+        choices=CommentModeration.choices,
+        default=CommentModeration.SITE_DEFAULT,
+        blank=True,
+        help_text=_(
+            "Pre-moderation: no comment appears before a moderator approves it. "
+            "Post-moderation: readers with earlier approved comments appear at once."
+        ),
+    )
+    # Approved comments, kept by the comment services in the same transaction as the change
+    # (F() updates), so that lists and the article page never count comments row by row.
+    comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -315,6 +348,10 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
                 violation_error_message=_("A published article needs a publication time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(comment_moderation__in=CommentModeration.values),
+                name="article_comment_moderation_valid",
             ),
         ]
 

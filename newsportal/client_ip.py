@@ -1,23 +1,39 @@
 """The client's address, as far as our own proxies vouch for it."""
 
+from __future__ import annotations
+
+import ipaddress
+
 from django.conf import settings
+
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104  # nosec B104 - a placeholder value, never bound to
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR, or the X-Forwarded-For entry TRUSTED_PROXY_COUNT hops back.
+    """REMOTE_ADDR, or the X-Forwarded-For entry our proxies added.
 
-    Each trusted proxy appends the address it saw, so the rightmost N entries are
-    trustworthy and anything to their left may be forged by the client.
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so with N trusted
+    proxies (TRUSTED_PROXY_COUNT) the client is the N-th entry from the right; anything
+    further left was written by the client and is ignored. Unparseable values become
+    UNKNOWN_ADDRESS; IPv4-mapped IPv6 addresses are written as IPv4.
     """
+    remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if forwarded:
+            remote = forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return UNKNOWN_ADDRESS
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def axes_client_ip(request) -> str:

@@ -336,3 +336,42 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
     # Health checks on a plain-HTTP loopback probe must not be redirected to HTTPS.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Comments: reader comments and their moderation (the comments app). Each value says why.
+# "pre": nothing appears before a moderator approves it (the default a newsroom is liable for);
+# "post": readers with an earlier approved comment appear at once. Articles may override it.
+COMMENTS_MODERATION = env_str("COMMENTS_MODERATION", "pre")
+if COMMENTS_MODERATION not in {"pre", "post"}:
+    raise ImproperlyConfigured(
+        f"COMMENTS_MODERATION must be 'pre' or 'post', not {COMMENTS_MODERATION!r}."
+    )
+# Old articles attract little discussion and most of the spam: comments close by themselves
+# this many days after publication (0 keeps them open until an editor closes them).
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
+# A form sent sooner than this after it was handed out was filled in by a program: held.
+COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
+# A signed form older than this is refused (400, text kept); the page's script renews it.
+COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 24 * 3600)
+# Comment POSTs per address (valid or not) before 429: a person never needs more.
+COMMENTS_RATE_PER_MINUTE = env_int("COMMENTS_RATE_PER_MINUTE", 5)
+COMMENTS_RATE_PER_HOUR = env_int("COMMENTS_RATE_PER_HOUR", 30)
+# More links than this is how most comment spam looks: such a comment waits for a moderator.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+# Reports from different readers that hide an approved comment until a moderator looks.
+COMMENTS_REPORTS_TO_HIDE = env_int("COMMENTS_REPORTS_TO_HIDE", 3)
+# The same text from the same poster within this many hours is held as a duplicate.
+COMMENTS_DUPLICATE_HOURS = env_int("COMMENTS_DUPLICATE_HOURS", 6)
+# More comments than this in an hour from one poster (address or e-mail) are held as a flood,
+# even in post-moderation; the hard rate limit above answers 429 before it.
+COMMENTS_FLOOD_PER_HOUR = env_int("COMMENTS_FLOOD_PER_HOUR", 10)
+# Top-level threads per page of comments under an article (replies stay with their thread).
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
+# Replies nest this many levels under a comment; a reply to the deepest level joins it.
+COMMENTS_MAX_DEPTH = 2
+# The home page's "most commented" list looks at articles of the last days only.
+COMMENTS_MOST_COMMENTED_DAYS = env_int("COMMENTS_MOST_COMMENTED_DAYS", 7)
+# Messages ("your comment awaits moderation") travel in a signed cookie: anonymous reader
+# pages must never create or read a session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Article pages carry no CSRF token (they are cached for everyone). A comment posted without
+# JavaScript therefore fails the CSRF check; this view shows it again, with a token, to confirm.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"

@@ -21,6 +21,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,
 )

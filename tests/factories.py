@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, Category, Image
+from comments.models import Comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,3 +59,37 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment (a reply when ``parent`` is given), counted on its article as the
+    services would count it. Tests of the rules themselves go through comments.services."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    parent = None
+    name = factory.Sequence(lambda n: f"Αναγνώστης {n}")
+    email = ""
+    body = "Ενδιαφέρον άρθρο, ευχαριστώ για την ενημέρωση."
+    status = Comment.Status.APPROVED
+    ip_hash = factory.Sequence(lambda n: f"{n:064x}")
+    user_agent = "Mozilla/5.0 (test)"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        parent = kwargs.get("parent")
+        if parent is not None:
+            kwargs["article"] = parent.article
+            kwargs.setdefault("level", parent.level + 1)
+        comment = super()._create(model_class, *args, **kwargs)
+        comment.thread_id = parent.thread_id if parent else comment.pk
+        comment.path = [*(parent.path if parent else []), comment.pk]
+        Comment.objects.filter(pk=comment.pk).update(thread_id=comment.thread_id, path=comment.path)
+        if comment.status == Comment.Status.APPROVED:
+            Article.objects.filter(pk=comment.article_id).update(
+                comment_count=F("comment_count") + 1
+            )
+            comment.article.comment_count += 1
+        return comment

@@ -17,9 +17,38 @@ from articles import demo_content
 from articles.demo_images import generate_hero_image
 from articles.models import Article, Category, Image
 from articles.transliteration import slugify_greek
+from comments import network
+from comments import services as comment_services
+from comments.models import Comment, CommentReport
 
 DEFAULT_DEMO_PASSWORD = "demo-pass"  # noqa: S105 - documented demo-only credential
 HERO_SIZE = (1600, 900)
+# Which article each first comment of a thread belongs to (by the start of its headline);
+# replies follow their thread.
+DEMO_COMMENT_ARTICLES = {
+    0: "Ψηφίστηκε ο προϋπολογισμός",
+    1: "Ψηφίστηκε ο προϋπολογισμός",
+    4: "Ψηφίστηκε ο προϋπολογισμός",
+    5: "Δημοσκόπηση",
+    6: "Υπέρβαση 2,1 δισ.",
+    8: "Στο 2,4% υποχώρησε ο πληθωρισμός",
+    11: "Η ΕΚΤ διατηρεί",
+    12: "Η ΕΚΤ διατηρεί",
+    13: "Ρεκόρ εσόδων από τον τουρισμό",
+    15: "Κεκλεισμένων των θυρών",
+    16: "Κεκλεισμένων των θυρών",
+    18: "Greece curtails record volumes",
+    19: "Greece curtails record volumes",
+    22: "Χρηματοδότηση 45 εκατ.",
+    23: "Άλμα 3,2%",
+    25: "Αλλάζει ο χάρτης της αυτοδιοίκησης",
+    26: "Τεχνητή νοημοσύνη στο Δημόσιο",
+    28: "Στο 2,4% υποχώρησε ο πληθωρισμός",
+    29: "Κατώτατος μισθός",
+}
+# Left for the demo moderator's queue, and one approved comment with a reader's report.
+DEMO_PENDING_COMMENTS = {25, 28, 29}
+DEMO_REPORTED_COMMENT = 23
 DEMO_USERS = [
     # username, group, superuser, first name, last name
     ("admin", None, True, "Διαχειριστής", ""),
@@ -41,7 +70,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories = self.create_categories()
             created = self.create_articles(categories, users.get("editor"))
-        self.stdout.write(f"Demo content ready ({created} new articles).")
+        comments = self.create_comments(users.get("moderator"))
+        self.stdout.write(f"Demo content ready ({created} new articles, {comments} new comments).")
 
     def create_users(self) -> dict:
         User = get_user_model()
@@ -116,6 +146,61 @@ class Command(BaseCommand):
             article.tags.set(data["tags"])
             created += 1
         return created
+
+    def create_comments(self, moderator) -> int:
+        """Reader comments through the same services the site uses: most approved (by the
+        demo moderator), a few awaiting moderation, one reported. Each has a fixed form
+        nonce, so a second run finds them and creates nothing."""
+        articles = list(Article.objects.published().order_by("published_at", "pk"))
+        if not articles:
+            return 0
+        now = timezone.now()
+        stored: dict[int, Comment] = {}
+        created = 0
+        for index, data in enumerate(demo_content.COMMENTS):
+            nonce = f"demo-comment-{index:03d}"
+            parent = stored.get(data["reply_to"]) if data["reply_to"] is not None else None
+            if parent is not None:
+                article = parent.article
+            else:
+                article = self.article_for_comment(index, articles)
+            existing = Comment.objects.filter(form_nonce=nonce).first()
+            if existing is not None:
+                stored[index] = existing
+                continue
+            # Spread over the article's life so far; a reply comes some time after its parent.
+            after = parent.created_at if parent is not None else article.published_at
+            posted_at = after + (now - after) * (0.3 if parent else 0.1 + 0.05 * (index % 8))
+            comment = comment_services.post_comment(
+                article=article,
+                parent=parent,
+                name=data["name"],
+                email="",
+                body=data["body"],
+                ip_hash=network.hash_address(f"192.0.2.{sum(map(ord, data['name'])) % 250 + 1}"),
+                user_agent="seed_demo",
+                nonce=nonce,
+                now=posted_at,
+            )
+            if index not in DEMO_PENDING_COMMENTS:
+                comment = comment_services.approve_comment(comment=comment, moderator=moderator)
+            if index == DEMO_REPORTED_COMMENT:
+                comment_services.report_comment(
+                    comment=comment,
+                    ip_hash=network.hash_address("198.51.100.7"),
+                    reason=CommentReport.Reason.OFF_TOPIC,
+                )
+            stored[index] = comment
+            created += 1
+        return created
+
+    @staticmethod
+    def article_for_comment(index: int, articles: list[Article]) -> Article:
+        headline = DEMO_COMMENT_ARTICLES.get(index)
+        for article in articles:
+            if headline and article.headline.startswith(headline):
+                return article
+        return articles[-1 - index % len(articles)]
 
     def create_image(self, data, seed: int, palette_index: int) -> Image:
         image = Image(

@@ -1,0 +1,361 @@
+"""Reader comments, reports on them, the moderators' log and the block lists.
+
+Threads render from one ordered query: every comment stores the id of its thread's
+first comment (``thread_id``), its depth (``level``) and the path of ids from the root
+down to itself (``path``), so "ORDER BY thread_id, path" lists each thread depth-first
+with replies in the order they were written.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from comments import text
+
+BODY_MAX_LENGTH = 3000
+NAME_MAX_LENGTH = 60
+
+
+def validate_plain_text(value: str) -> None:
+    """Refuse NUL and other control characters (newline and tab are text)."""
+    found = text.control_characters(value)
+    if found:
+        raise ValidationError(
+            _("Remove the invisible control characters from the text (%(codes)s)."),
+            code="control_characters",
+            params={"codes": ", ".join(f"U+{ord(ch):04X}" for ch in found)},
+        )
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> CommentQuerySet:
+        """The comments readers may see (each still needs its ancestors approved too)."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def on_article(self, article: Article) -> CommentQuerySet:
+        return self.filter(article=article)
+
+    def threads(self) -> CommentQuerySet:
+        """First comments of threads (not replies)."""
+        return self.filter(parent__isnull=True)
+
+    def in_threads(self, roots: models.QuerySet) -> CommentQuerySet:
+        return self.filter(thread_id__in=roots)
+
+    def in_reading_order(self, *, newest_first: bool = False) -> CommentQuerySet:
+        """Threads oldest (or newest) first; inside a thread always depth-first, oldest first."""
+        return self.order_by("-thread_id" if newest_first else "thread_id", "path")
+
+    def from_poster(self, *, ip_hash: str, email: str = "") -> CommentQuerySet:
+        """Comments by the same poster: the same address hash, or the same e-mail if given."""
+        same = Q(ip_hash=ip_hash)
+        if email:
+            same |= Q(email=email)
+        return self.filter(same)
+
+    def awaiting_moderation(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.PENDING).order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    thread_id = models.BigIntegerField(_("thread"), null=True, editable=False)
+    level = models.PositiveSmallIntegerField(_("level"), default=0, editable=False)
+    path = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, validators=[validate_plain_text])
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Never shown to readers."))
+    body = models.TextField(
+        _("comment"),
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH), validate_plain_text],
+    )
+    # The body escaped and, once approved, with links: the only comment HTML marked safe.
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rule = models.CharField(
+        _("held by"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The rules that held or rejected the comment when it was posted."),
+    )
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now, editable=False)
+    ip_hash = models.CharField(_("address hash"), max_length=64, editable=False)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
+    report_count = models.PositiveIntegerField(
+        _("open reports"),
+        default=0,
+        editable=False,
+        help_text=_("Reports since a moderator last approved the comment."),
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True, editable=False)
+    # The signed form's one-time number: the same form sent twice stores one comment.
+    form_nonce = models.CharField(max_length=64, unique=True, default=new_nonce, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            # The article page: one article's approved comments in thread order.
+            models.Index(
+                fields=["article", "thread_id", "path"],
+                name="comment_article_threads",
+                condition=Q(status="approved"),
+            ),
+            # Counting and paging an article's approved threads.
+            models.Index(
+                fields=["article", "id"],
+                name="comment_article_roots",
+                condition=Q(status="approved", parent__isnull=True),
+            ),
+            # The moderation queue, oldest first.
+            models.Index(fields=["status", "created_at"], name="comment_status_created"),
+            # One poster's recent comments (duplicates, floods, earlier approvals).
+            models.Index(fields=["ip_hash", "created_at"], name="comment_ip_created"),
+            models.Index(
+                fields=["email", "created_at"], name="comment_email_created", condition=~Q(email="")
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(parent__isnull=True) & Q(level=0))
+                | (Q(parent__isnull=False) & Q(level__gt=0)),
+                name="comment_reply_has_level",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), BODY_MAX_LENGTH),
+                name="comment_body_max_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.body[:60]}"
+
+    def save(self, *args, **kwargs):
+        # Whatever path a comment arrives by, direction overrides never reach a page.
+        self.name = text.clean_single_line(self.name)
+        self.body = text.strip_bidi_controls(self.body)
+        self.body_html = text.render_body(self.body, links=self.status == self.Status.APPROVED)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def rule_labels(self) -> list[str]:
+        """The rules that held the comment, in the moderator's language."""
+        return [describe_rule(code) for code in self.rule.split(";") if code]
+
+
+RULE_LABELS = {
+    "pre_moderation": _("pre-moderation"),
+    "first_time": _("first comment from this reader"),
+    "too_fast": _("sent %(value)s s after the form was shown"),
+    "blocked_word": _("blocked word: %(value)s"),
+    "links": _("%(value)s links"),
+    "duplicate": _("duplicate of an earlier comment"),
+    "flood": _("flood: %(value)s comments in an hour"),
+    "blocked_address": _("blocked address"),
+    "honeypot": _("hidden field filled in (a program)"),
+    "reports": _("hidden after %(value)s reports"),
+}
+
+
+def describe_rule(code: str) -> str:
+    name, _sep, value = code.partition(":")
+    label = RULE_LABELS.get(name)
+    if label is None:
+        return code
+    return str(label % {"value": value})
+
+
+class CommentReport(models.Model):
+    """A reader's report of an approved comment; one per comment and address."""
+
+    class Reason(models.TextChoices):
+        ABUSIVE = "abusive", _("Abusive or hateful")
+        SPAM = "spam", _("Spam or advertising")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        ILLEGAL = "illegal", _("Illegal content")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
+    )
+    ip_hash = models.CharField(_("address hash"), max_length=64)
+    reason = models.CharField(
+        _("reason"), max_length=10, choices=Reason.choices, default=Reason.OTHER
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "ip_hash"], name="one_report_per_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ModerationLogEntry(models.Model):
+    """Who decided what about a comment, when, and why: the moderators' record."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", _("Approval")
+        REJECTED = "rejected", _("Rejection")
+        SPAM = "spam", _("Marked as spam")
+        HIDDEN = "hidden", _("Hidden by readers’ reports")
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSIVE = "abusive", _("Abusive")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        ILLEGAL = "illegal", _("Illegal content")
+        OTHER = "other", _("Other")
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="log", verbose_name=_("comment")
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices, blank=True)
+    previous_status = models.CharField(
+        _("previous status"), max_length=10, choices=Comment.Status.choices
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="rejected") | ~Q(reason=""),
+                name="rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.comment_id}"
+
+
+class BlockedWord(models.Model):
+    """A word or phrase that holds a comment for a moderator (whole words, accents ignored)."""
+
+    phrase = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        help_text=_(
+            "Matched as whole words, ignoring case, accents and final sigma: "
+            "“βλάκας” also catches “ΒΛΑΚΑΣ” and “βλακας”, but not longer words containing it."
+        ),
+    )
+    normalised = models.CharField(max_length=100, unique=True, editable=False)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["normalised"]
+        verbose_name = _("blocked word")
+        verbose_name_plural = _("blocked words")
+
+    def __str__(self) -> str:
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.normalised = text.normalise_phrase(self.phrase)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalised = text.normalise_phrase(self.phrase)
+        if not self.normalised:
+            raise ValidationError({"phrase": _("Enter at least one word.")})
+
+
+class BlockedAddress(models.Model):
+    """A poster whose comments are silently stored as spam: an IP address (hashed) or e-mail."""
+
+    class Kind(models.TextChoices):
+        IP = "ip", _("IP address")
+        EMAIL = "email", _("E-mail")
+
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    value = models.CharField(
+        _("value"),
+        max_length=254,
+        help_text=_("An e-mail address in lower case, or the hash of an IP address."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("blocked address")
+        verbose_name_plural = _("blocked addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="unique_blocked_address"),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.IP:
+            return gettext("IP address %(hash)s…") % {"hash": self.value[:12]}
+        return self.value

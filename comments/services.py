@@ -1,0 +1,387 @@
+"""Writes with rules: posting, moderating, reporting and blocking.
+
+The views, the admin's actions, the demo data command and the tests all call these
+functions. Each runs in one transaction and keeps the article's approved-comment
+counter in step with F() updates; whatever changes what readers see replaces the
+cache freshness token once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles import freshness
+from articles.models import Article
+from comments import network, policy, text
+from comments.models import (
+    BlockedAddress,
+    BlockedWord,
+    Comment,
+    CommentReport,
+    ModerationLogEntry,
+    new_nonce,
+)
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_WORDS_CACHE_KEY = "comments:blocked-words"
+RULES_MAX_LENGTH = 255
+
+# Field validation that full_clean() would repeat with a query each: the article and parent
+# were loaded by the caller, the nonce's uniqueness and the constraints are the database's
+# job (a race between two identical posts can only be settled there anyway).
+SKIP_CLEAN = ["article", "parent", "moderated_by"]
+
+
+def blocked_phrases() -> dict[str, str]:
+    """{normalised: as the moderator wrote it} for every blocked word, cached until the list
+    changes (see signals)."""
+    phrases = cache.get(BLOCKED_WORDS_CACHE_KEY)
+    if phrases is None:
+        phrases = dict(BlockedWord.objects.values_list("normalised", "phrase"))
+        cache.set(BLOCKED_WORDS_CACHE_KEY, phrases, timeout=300)
+    return phrases
+
+
+def _is_blocked(ip_hash: str, email: str) -> bool:
+    blocked = Q(kind=BlockedAddress.Kind.IP, value=ip_hash)
+    if email:
+        blocked |= Q(kind=BlockedAddress.Kind.EMAIL, value=email)
+    return BlockedAddress.objects.filter(blocked).exists()
+
+
+def _screen(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    ip_hash: str,
+    form_age: float | None,
+    honeypot: str,
+    now: datetime,
+) -> tuple[str, list[str]]:
+    """The status a new comment starts in, and the rules that decided it."""
+    rules: list[str] = []
+    if _is_blocked(ip_hash, email):
+        rules.append("blocked_address")
+    if honeypot.strip():
+        rules.append("honeypot")
+    if rules:
+        return Comment.Status.SPAM, rules
+
+    if form_age is not None and form_age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
+        rules.append(f"too_fast:{max(0, int(form_age))}")
+    blocked = blocked_phrases()
+    for found in text.find_blocked(f"{name}\n{body}", list(blocked)):
+        rules.append(f"blocked_word:{blocked[found].replace(';', ',')}")
+    links = text.count_links(body)
+    if links > settings.COMMENTS_MAX_LINKS:
+        rules.append(f"links:{links}")
+    poster = Comment.objects.from_poster(ip_hash=ip_hash, email=email)
+    since = now - timedelta(hours=settings.COMMENTS_DUPLICATE_HOURS)
+    if poster.filter(created_at__gte=since, body=body).exists():
+        rules.append("duplicate")
+    last_hour = poster.filter(created_at__gte=now - timedelta(hours=1)).count()
+    if last_hour >= settings.COMMENTS_FLOOD_PER_HOUR:
+        rules.append(f"flood:{last_hour + 1}")
+    if rules:
+        return Comment.Status.PENDING, rules
+
+    if not policy.is_post_moderated(article):
+        return Comment.Status.PENDING, ["pre_moderation"]
+    if poster.approved().exists():
+        return Comment.Status.APPROVED, []
+    return Comment.Status.PENDING, ["first_time"]
+
+
+def _join_rules(rules: list[str]) -> str:
+    joined = ";".join(dict.fromkeys(rules))
+    return joined[:RULES_MAX_LENGTH]
+
+
+def _count_approved(article_id: int, delta: int) -> None:
+    Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+    transaction.on_commit(freshness.content_changed)
+
+
+def post_comment(
+    *,
+    article: Article,
+    parent: Comment | None,
+    name: str,
+    email: str,
+    body: str,
+    ip_hash: str,
+    user_agent: str = "",
+    nonce: str | None = None,
+    form_age: float | None = None,
+    honeypot: str = "",
+    now: datetime | None = None,
+) -> Comment:
+    """Store a reader's comment; its status follows the moderation policy and spam rules.
+
+    ``nonce`` comes from the signed form: posting the same form twice, even at the same
+    instant, stores one comment and returns it both times. ``form_age`` is the seconds
+    between handing out the form and receiving it (None when there was no form).
+    A reply to a comment at the deepest shown level joins that comment's level.
+    """
+    now = now or timezone.now()
+    if nonce:
+        existing = Comment.objects.filter(form_nonce=nonce).first()
+        if existing is not None:
+            return existing
+    if not policy.comments_open(article, now):
+        raise ValidationError(_("Comments on this article are closed."), code="closed")
+
+    tree_parent, level = None, 0
+    if parent is not None:
+        if parent.article_id != article.pk or parent.status != Comment.Status.APPROVED:
+            raise ValidationError(
+                _("The comment you are replying to is no longer available."), code="parent"
+            )
+        if parent.level >= settings.COMMENTS_MAX_DEPTH and parent.parent_id is not None:
+            tree_parent = Comment.objects.get(pk=parent.parent_id)
+            level = parent.level
+        else:
+            tree_parent, level = parent, parent.level + 1
+
+    comment = Comment(
+        article=article,
+        parent=tree_parent,
+        level=level,
+        name=text.clean_single_line(name),
+        email=email.strip().lower(),
+        body=text.strip_bidi_controls(text.normalise_newlines(body)).strip(),
+        created_at=now,
+        ip_hash=ip_hash,
+        user_agent=text.clean_single_line(user_agent)[:300],
+        form_nonce=nonce or new_nonce(),
+    )
+    # Validate before the rules below query with the text (PostgreSQL refuses NUL).
+    comment.full_clean(exclude=SKIP_CLEAN, validate_unique=False, validate_constraints=False)
+    comment.status, rules = _screen(
+        article=article,
+        name=comment.name,
+        email=comment.email,
+        body=comment.body,
+        ip_hash=ip_hash,
+        form_age=form_age,
+        honeypot=honeypot,
+        now=now,
+    )
+    comment.rule = _join_rules(rules)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # The same form arrived twice at once: the other request stored it.
+            existing = Comment.objects.filter(form_nonce=comment.form_nonce).first()
+            if existing is None:
+                raise
+            return existing
+        comment.thread_id = tree_parent.thread_id if tree_parent else comment.pk
+        comment.path = [*(tree_parent.path if tree_parent else []), comment.pk]
+        Comment.objects.filter(pk=comment.pk).update(thread_id=comment.thread_id, path=comment.path)
+        if comment.status == Comment.Status.APPROVED:
+            _count_approved(article.pk, +1)
+    logger.info(
+        "comment %s on article %s: %s%s (address %s…)",
+        comment.pk,
+        article.pk,
+        comment.status,
+        f" by {comment.rule}" if comment.rule else "",
+        ip_hash[:12],
+    )
+    return comment
+
+
+def _moderate(
+    *,
+    comment: Comment,
+    moderator,
+    status: str,
+    action: str,
+    reason: str = "",
+    note: str = "",
+    rule: str = "",
+) -> Comment:
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        previous = locked.status
+        locked.status = status
+        if moderator is not None or action != ModerationLogEntry.Action.HIDDEN:
+            locked.moderated_by = moderator
+            locked.moderated_at = timezone.now()
+        if status == Comment.Status.APPROVED:
+            locked.report_count = 0
+        if rule:
+            locked.rule = _join_rules([*locked.rule.split(";"), rule] if locked.rule else [rule])
+        locked.full_clean(exclude=SKIP_CLEAN, validate_unique=False, validate_constraints=False)
+        locked.save()
+        entry = ModerationLogEntry(
+            comment=locked,
+            moderator=moderator,
+            action=action,
+            reason=reason,
+            previous_status=previous,
+            note=note[:255],
+        )
+        entry.full_clean(exclude=["comment", "moderator"])
+        entry.save()
+        logger.info(
+            "comment %s %s (was %s) by %s%s",
+            locked.pk,
+            action,
+            previous,
+            getattr(moderator, "username", "readers' reports"),
+            f", reason {reason}" if reason else "",
+        )
+        was_visible = previous == Comment.Status.APPROVED
+        is_visible = status == Comment.Status.APPROVED
+        if was_visible != is_visible:
+            _count_approved(locked.article_id, +1 if is_visible else -1)
+    return locked
+
+
+def approve_comment(*, comment: Comment, moderator, note: str = "") -> Comment:
+    """Publish a comment (and clear its open reports)."""
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        status=Comment.Status.APPROVED,
+        action=ModerationLogEntry.Action.APPROVED,
+        note=note,
+    )
+
+
+def reject_comment(*, comment: Comment, moderator, reason: str, note: str = "") -> Comment:
+    """Refuse a comment, with one of the reason codes kept in the moderation log."""
+    if reason not in ModerationLogEntry.Reason.values:
+        raise ValidationError(_("Choose a reason for the rejection."), code="reason")
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        status=Comment.Status.REJECTED,
+        action=ModerationLogEntry.Action.REJECTED,
+        reason=reason,
+        note=note,
+    )
+
+
+def mark_spam(*, comment: Comment, moderator, note: str = "") -> Comment:
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        status=Comment.Status.SPAM,
+        action=ModerationLogEntry.Action.SPAM,
+        reason=ModerationLogEntry.Reason.SPAM,
+        note=note,
+    )
+
+
+def report_comment(
+    *, comment: Comment, ip_hash: str, reason: str = CommentReport.Reason.OTHER
+) -> tuple[CommentReport, bool]:
+    """Record a reader's report; returns the report and whether it is new.
+
+    One report per comment and address. At COMMENTS_REPORTS_TO_HIDE reports the comment
+    is hidden (back to "awaiting moderation") and shows up in the moderators' queue.
+    """
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != Comment.Status.APPROVED:
+            raise ValidationError(_("This comment is no longer shown."), code="not_visible")
+        report = CommentReport(comment=locked, ip_hash=ip_hash, reason=reason)
+        report.full_clean(exclude=["comment"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            return CommentReport.objects.get(comment=locked, ip_hash=ip_hash), False
+        Comment.objects.filter(pk=locked.pk).update(report_count=F("report_count") + 1)
+        locked.refresh_from_db(fields=["report_count"])
+        if locked.report_count >= settings.COMMENTS_REPORTS_TO_HIDE:
+            _moderate(
+                comment=locked,
+                moderator=None,
+                status=Comment.Status.PENDING,
+                action=ModerationLogEntry.Action.HIDDEN,
+                note=f"{locked.report_count} reports",
+                rule=f"reports:{locked.report_count}",
+            )
+    return report, True
+
+
+def delete_comments(*, comments) -> int:
+    """Delete comments (with their replies), keeping the articles' counters right.
+
+    Only superusers delete: moderators reject instead, which keeps the record.
+    """
+    with transaction.atomic():
+        doomed = Comment.objects.filter(
+            Q(pk__in=[c.pk for c in comments])
+            | Q(path__overlap=[c.pk for c in comments])  # every reply below them
+        ).select_for_update()
+        approved = Counter(
+            doomed.filter(status=Comment.Status.APPROVED).values_list("article_id", flat=True)
+        )
+        deleted, _by_model = doomed.delete()
+        for article_id, count in approved.items():
+            _count_approved(article_id, -count)
+    return deleted
+
+
+def normalise_blocked_value(*, kind: str, value: str) -> str:
+    """What is stored for a blocked address: an IP address's keyed hash, an e-mail in lower case."""
+    value = value.strip()
+    if kind == BlockedAddress.Kind.IP:
+        if network.is_address(value):
+            return network.hash_address(value)
+        if network.is_address_hash(value):
+            return value
+        raise ValidationError(_("Enter an IP address, such as 203.0.113.7 or 2001:db8::1."))
+    value = value.lower()
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValidationError(_("Enter a valid e-mail address.")) from None
+    return value
+
+
+def block_address(*, kind: str, value: str, note: str = "") -> BlockedAddress:
+    """Block an IP address (stored only as its keyed hash) or an e-mail address."""
+    value = normalise_blocked_value(kind=kind, value=value)
+    existing = BlockedAddress.objects.filter(kind=kind, value=value).first()
+    if existing is not None:
+        return existing
+    blocked = BlockedAddress(kind=kind, value=value, note=note[:255])
+    blocked.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            blocked.save()
+    except IntegrityError:  # blocked by another moderator at the same moment
+        return BlockedAddress.objects.get(kind=kind, value=value)
+    return blocked
+
+
+def block_poster(*, comment: Comment, moderator) -> Comment:
+    """Block the address (and e-mail) a comment came from, and mark the comment as spam."""
+    with transaction.atomic():
+        note = f"comment #{comment.pk}"
+        block_address(kind=BlockedAddress.Kind.IP, value=comment.ip_hash, note=note)
+        if comment.email:
+            block_address(kind=BlockedAddress.Kind.EMAIL, value=comment.email, note=note)
+        return mark_spam(comment=comment, moderator=moderator, note=note)

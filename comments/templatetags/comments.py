@@ -1,0 +1,79 @@
+"""The comments section of an article page and the home page's "most commented" list.
+
+Both are inclusion tags, so their queries run only where they are rendered. Nothing
+here depends on the visitor (no CSRF token, no session, no user): the article page is
+cached for everyone, and the comment form gets its tokens from a separate request.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments import policy, threads
+from comments.forms import CommentForm
+
+register = template.Library()
+
+MOST_COMMENTED_LIMIT = 5
+
+
+def _query(order: str, page: int | None = None) -> str:
+    params = [] if order == threads.OLDEST else [f"{threads.ORDER_PARAM}={order}"]
+    if page and page > 1:
+        params.append(f"{threads.PAGE_PARAM}={page}")
+    return f"?{'&'.join(params)}#comments" if params else "?#comments"
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comments_section(context, article: Article):
+    request = context.get("request")
+    query = request.GET if request is not None else {}
+    order = threads.read_order(query.get(threads.ORDER_PARAM))
+    page = threads.thread_page(article, order=order, page_number=query.get(threads.PAGE_PARAM))
+    pagination = None
+    if page.page is not None and page.page.has_other_pages():
+        pagination = {
+            "number": page.page.number,
+            "total": page.page.paginator.num_pages,
+            "previous": _query(order, page.page.previous_page_number())
+            if page.page.has_previous()
+            else "",
+            "next": _query(order, page.page.next_page_number()) if page.page.has_next() else "",
+        }
+    # "/comments/" (or "/en/comments/"): reply and report links are built from it in the
+    # template rather than reversed once per comment.
+    comments_root = reverse("comments:token").removesuffix("token/")
+    return {
+        "article": article,
+        "threads": page.threads,
+        "order": order,
+        "order_links": [
+            (threads.OLDEST, _query(threads.OLDEST)),
+            (threads.NEWEST, _query(threads.NEWEST)),
+        ],
+        "pagination": pagination,
+        "comments_open": policy.comments_open(article),
+        "post_moderated": policy.is_post_moderated(article),
+        "form": CommentForm(),
+        "comments_root": comments_root,
+        "max_depth": settings.COMMENTS_MAX_DEPTH,
+    }
+
+
+@register.inclusion_tag("comments/most_commented.html")
+def most_commented():
+    since = timezone.now() - timedelta(days=settings.COMMENTS_MOST_COMMENTED_DAYS)
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .most_commented()
+        .select_related("category")
+        .only("headline", "slug", "comment_count", "published_at", "category__slug")
+    )[:MOST_COMMENTED_LIMIT]
+    return {"articles": list(articles)}

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from comments import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("comments/token/", views.comment_token, name="token"),
+    path("comments/post/<int:article_id>/", views.post_comment, name="post"),
+    path("comments/<int:comment_id>/reply/", views.reply, name="reply"),
+    path("comments/<int:comment_id>/report/", views.report, name="report"),
+]
