@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Category, Image, Tag
+from articles.models import Article, Category, FlashItem, Image, Tag
 
 
 @admin.register(Category)
@@ -78,3 +78,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.tags.set(form.chosen_tag_names())
+
+
+@admin.register(FlashItem)
+class FlashItemAdmin(admin.ModelAdmin):
+    """One-line flashes for the news feed: posted in seconds, withdrawn by changing status."""
+
+    list_display = ["text", "status", "published_at", "language", "link"]
+    list_filter = ["status", "language", "published_at"]
+    search_fields = ["text"]
+    date_hierarchy = "published_at"
+    fields = ["text", "link", "status", "published_at", "language"]

@@ -1,4 +1,8 @@
-"""The portal's URLs: admin first, then reader pages in Greek (unprefixed) and English (/en/)."""
+"""The portal's URLs: admin first, then reader pages in Greek (unprefixed) and English (/en/).
+
+Sitemaps and robots.txt are outside the language prefixes: crawlers expect them at the
+root, and they list the canonical (Greek, unprefixed) URLs.
+"""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -6,8 +10,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -15,3 +15,14 @@ def greek_by_default():
     translation.activate("el")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rendered fragments are keyed by the content
+    version, which only on-commit callbacks replace, and tests roll their data back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles import demo_content
 from articles.demo_images import generate_hero_image
-from articles.models import Article, Category, Image
+from articles.models import Article, Category, FlashItem, Image
 from articles.transliteration import slugify_greek
 
 DEFAULT_DEMO_PASSWORD = "demo-pass"  # noqa: S105 - documented demo-only credential
@@ -41,7 +41,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories = self.create_categories()
             created = self.create_articles(categories, users.get("editor"))
-        self.stdout.write(f"Demo content ready ({created} new articles).")
+            flashes = self.create_flash_items()
+        self.stdout.write(
+            f"Demo content ready ({created} new articles, {flashes} new flash items)."
+        )
 
     def create_users(self) -> dict:
         User = get_user_model()
@@ -115,6 +118,21 @@ class Command(BaseCommand):
             )
             article.tags.set(data["tags"])
             created += 1
+        return created
+
+    def create_flash_items(self) -> int:
+        """The newsroom's one-line flashes, at their times before now (once each)."""
+        now = timezone.now()
+        created = 0
+        for data in demo_content.FLASH_ITEMS:
+            _, was_created = FlashItem.objects.get_or_create(
+                text=data["text"],
+                defaults={
+                    "status": FlashItem.Status.PUBLISHED,
+                    "published_at": now - timedelta(minutes=data["minutes_ago"]),
+                },
+            )
+            created += was_created
         return created
 
     def create_image(self, data, seed: int, palette_index: int) -> Image:
