@@ -89,3 +89,9 @@ class FlashItemAdmin(admin.ModelAdmin):
     search_fields = ["text"]
     date_hierarchy = "published_at"
     fields = ["text", "link", "status", "published_at", "language"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "link":
+            # An address typed without a scheme is taken as https:// (Django 6's default).
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -45,7 +45,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 # `<microseconds since 1970>-<a|f><id>`: the publication time and the item it belongs to.
 # Bounded digit counts keep every accepted value inside datetime's and bigint's ranges.
-CURSOR_PATTERN = re.compile(r"(\d{1,17})-([af])(\d{1,18})")
+CURSOR_PATTERN = re.compile(r"([0-9]{1,17})-([af])([0-9]{1,18})")  # ASCII digits only
 KIND_RANK = {"article": 1, "flash": 0}  # equal times: the article first, then the flash
 
 

@@ -99,6 +99,14 @@ class NewsSitemap(Sitemap):
     def lastmod(self, item: Article):
         return item.updated_at
 
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            # W3C date-time to the second, in Athens time, as Google News asks.
+            moment = timezone.localtime(url["item"].published_at).replace(microsecond=0)
+            url["publication_date"] = moment.isoformat()
+        return urls
+
 
 def published_filter(prefix: str) -> Q:
     """Article.objects.published() as a condition on related articles (for annotations)."""

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Category, Image
+from articles.models import Article, Category, FlashItem, Image
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,3 +57,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class FlashItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FlashItem
+
+    text = factory.Sequence(lambda n: f"Σύντομη είδηση από το δελτίο, αριθμός {n}")
+    status = FlashItem.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30))
