@@ -92,7 +92,8 @@ def test_load_more_walks_the_whole_feed_without_repeating_or_skipping(client, se
 def test_the_first_page_is_live_and_older_pages_are_not(client):
     ArticleFactory.create_batch(2)
     first = client.get("/roi-eidiseon/").content.decode()
-    assert 'aria-live="polite"' in first and "data-live-feed=" in first
+    assert 'aria-live="polite"' in first
+    assert "data-live-feed=" in first
     cursor = feed_items(limit=1)[0].cursor
     older = client.get(f"/roi-eidiseon/?before={cursor}")
     assert older.status_code == 200
@@ -152,7 +153,8 @@ def test_day_headings_move_on_at_midnight_without_any_content_change(client):
         assert "Σήμερα" in client.get("/roi-eidiseon/").content.decode()
         traveller.shift(timedelta(minutes=5))
         html = client.get("/roi-eidiseon/").content.decode()
-    assert "Χθες" in html and "Σήμερα" not in html
+    assert "Χθες" in html
+    assert "Σήμερα" not in html
 
 
 def test_english_feed_page_uses_the_english_interface_and_links(client):
@@ -171,8 +173,10 @@ def test_every_page_has_the_sidebar_with_flashes_and_the_strip_with_articles_onl
         html = client.get(url).content.decode()
         strip = html.split('class="latest-strip"')[1].split("</section>")[0]
         sidebar = html.split('class="feed-sidebar"')[1].split("</section>")[0]
-        assert "Άρθρο της ροής" in strip and "Σύντομη είδηση" not in strip
-        assert "Άρθρο της ροής" in sidebar and "Σύντομη είδηση της ροής" in sidebar
+        assert "Άρθρο της ροής" in strip
+        assert "Σύντομη είδηση" not in strip
+        assert "Άρθρο της ροής" in sidebar
+        assert "Σύντομη είδηση της ροής" in sidebar
         assert 'aria-live="polite"' in sidebar
         assert 'data-live-feed="/roi-eidiseon/latest/"' in sidebar
 

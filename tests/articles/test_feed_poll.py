@@ -129,7 +129,8 @@ def test_editing_a_flash_changes_the_fragment_after_commit(
         flash.text = "Διορθωμένη διατύπωση"
         flash.save()
     html = client.get(POLL).content.decode()
-    assert "Διορθωμένη διατύπωση" in html and "Πρώτη διατύπωση" not in html
+    assert "Διορθωμένη διατύπωση" in html
+    assert "Πρώτη διατύπωση" not in html
 
 
 @pytest.mark.parametrize("factory", [ArticleFactory, FlashItemFactory], ids=["article", "flash"])

@@ -62,7 +62,8 @@ def test_english_articles_are_found_with_english_stemming(client, unrelated):
     )
     assert found(client, "rate raise") == [article.headline]
     stored = Article.objects.filter(pk=article.pk).values_list("search_vector", flat=True)[0]
-    assert "'rate':" in stored and "'rais':" in stored
+    assert "'rate':" in stored
+    assert "'rais':" in stored
 
 
 def test_the_stored_vector_follows_every_edit(client, zelensky):
@@ -129,10 +130,12 @@ def test_results_show_highlighted_snippets_that_are_escaped(client):
     )
     html = client.get("/search/", {"q": "ζελενσκι"}).content.decode()
     results = html.split('class="search-results__list"')[1].split("</ol>")[0]
-    assert "<script>" not in results and "<b>" not in results
+    assert "<script>" not in results
+    assert "<b>" not in results
     assert "<mark>Ζελένσκι</mark>" in results
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in results
-    assert "AT&amp;T" in results and "&amp;amp;" not in results
+    assert "AT&amp;T" in results
+    assert "&amp;amp;" not in results
     assert "&lt;πόλεμο" in results
     assert results.count("<mark>") == results.count("</mark>") >= 3
 
@@ -207,7 +210,8 @@ def test_invalid_input_answers_400_with_the_reason_on_the_site_page(client, para
     assert message in html
     assert 'aria-invalid="true"' in html
     assert '_error"' in html  # the message is tied to its field by aria-describedby
-    assert "<main" in html and 'class="category-menu"' in html
+    assert "<main" in html
+    assert 'class="category-menu"' in html
 
 
 @pytest.mark.parametrize(
