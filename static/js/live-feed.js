@@ -63,28 +63,47 @@
     return section ? section.querySelector("button[data-feed-new]") : null;
   }
 
-  /* Put new items (newest first) at the top of the list, or under their day's heading. */
+  /*
+   * Put one new item where the server's order puts it: before the next older item the list
+   * already shows (an item published with an earlier time lands lower, not on top). On the
+   * feed page a new day gets its heading. Items older than everything shown are left out:
+   * they belong to "Older news".
+   */
+  function insertOne(list, entry, withDays) {
+    var anchor = null;
+    for (var i = 0; i < entry.after.length && !anchor; i += 1) {
+      anchor = list.querySelector('[data-feed-key="' + entry.after[i] + '"]');
+    }
+    if (!anchor) {
+      if (list.querySelector("[data-feed-key]")) {
+        return false;
+      }
+      if (withDays && entry.heading && !dayHeading(list, entry.day)) {
+        list.appendChild(entry.heading);
+      }
+      list.appendChild(entry.item);
+      return true;
+    }
+    if (withDays && anchor.getAttribute("data-feed-day") !== entry.day) {
+      var anchorHeading = dayHeading(list, anchor.getAttribute("data-feed-day")) || anchor;
+      if (entry.heading && !dayHeading(list, entry.day)) {
+        list.insertBefore(entry.heading, anchorHeading);
+      }
+      anchor = anchorHeading;
+    }
+    list.insertBefore(entry.item, anchor);
+    return true;
+  }
+
   function insert(list, entries) {
     var withDays = list.hasAttribute("data-feed-days");
     var empty = list.querySelector(".feed-list__empty");
     if (empty) {
       empty.remove();
     }
-    for (var i = entries.length - 1; i >= 0; i -= 1) {
-      var item = entries[i].item;
-      var heading = entries[i].heading;
-      var anchor = list.firstElementChild;
-      if (withDays && heading) {
-        var existing = dayHeading(list, heading.getAttribute("data-feed-day"));
-        if (existing) {
-          anchor = existing.nextElementSibling;
-        } else {
-          list.insertBefore(heading, list.firstElementChild);
-          anchor = heading.nextElementSibling;
-        }
-      }
-      list.insertBefore(item, anchor);
-    }
+    var inserted = entries.filter(function (entry) {
+      return insertOne(list, entry, withDays);
+    });
     var limit = parseInt(list.getAttribute("data-feed-limit"), 10);
     if (limit > 0) {
       var items = list.querySelectorAll("[data-feed-key]");
@@ -92,6 +111,7 @@
         items[j].remove();
       }
     }
+    return inserted;
   }
 
   function showPending(list) {
@@ -111,25 +131,35 @@
   function update(list, fetched) {
     var known = keysOf(list);
     (list.pendingEntries || []).forEach(function (entry) {
-      known[entry.item.getAttribute("data-feed-key")] = true;
+      known[entry.key] = true;
     });
+    var order = [];
     var fresh = [];
     var heading = null;
     fetched.forEach(function (node) {
       if (node.classList.contains("feed-list__day")) {
         heading = node;
       } else if (node.hasAttribute("data-feed-key")) {
-        if (!known[node.getAttribute("data-feed-key")]) {
-          var day = heading ? heading.cloneNode(true) : null;
-          fresh.push({ item: node.cloneNode(true), heading: day });
+        var key = node.getAttribute("data-feed-key");
+        order.push(key);
+        if (!known[key]) {
+          fresh.push({
+            key: key,
+            item: node.cloneNode(true),
+            heading: heading ? heading.cloneNode(true) : null,
+            day: node.getAttribute("data-feed-day"),
+            position: order.length
+          });
         }
       }
     });
     if (!fresh.length) {
       return;
     }
-    var pending = (list.pendingEntries || []);
-    list.pendingEntries = fresh.concat(pending);
+    fresh.forEach(function (entry) {
+      entry.after = order.slice(entry.position);
+    });
+    list.pendingEntries = fresh.concat(list.pendingEntries || []);
     if (readerIsInside(list)) {
       showPending(list);
     } else {
@@ -141,12 +171,9 @@
     var pending = list.pendingEntries || [];
     list.pendingEntries = [];
     showPending(list);
-    if (!pending.length) {
-      return;
-    }
-    insert(list, pending);
-    if (moveFocus) {
-      var first = pending[0].item.querySelector("a") || pending[0].item;
+    var inserted = insert(list, pending);
+    if (moveFocus && inserted.length) {
+      var first = inserted[0].item.querySelector("a") || inserted[0].item;
       if (!first.matches("a")) {
         first.setAttribute("tabindex", "-1");
       }
