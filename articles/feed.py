@@ -308,8 +308,8 @@ def feed_page(request):
 
 def older_fragment(cursor: Cursor) -> Fragment:
     version = freshness.current_version()
-    position = f"{cursor.published_at.timestamp():.6f}-{cursor.kind}{cursor.pk}"
-    key = fragment_key(f"older:{position}", version)
+    micros = (cursor.published_at - EPOCH) // ONE_MICROSECOND
+    key = fragment_key(f"older:{micros}-{cursor.kind}{cursor.pk}", version)
     cached = cache.get(key)
     if cached is not None:
         return Fragment(html=mark_safe(cached[0]), next_cursor=cached[1])  # noqa: S308 - cached output of our own template
