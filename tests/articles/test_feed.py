@@ -254,3 +254,19 @@ def test_seed_demo_adds_the_flash_items_once(settings):
     call_command("seed_demo", "--no-users", stdout=None)
     assert FlashItem.objects.published().count() == len(demo_content.FLASH_ITEMS)
     assert CategoryFactory._meta.model.objects.exists()
+
+
+FEED_PAGE_BUDGET = 6
+
+
+@pytest.mark.parametrize(("articles", "flashes"), [(1, 0), (80, 40)])
+def test_feed_page_query_count_is_fixed(client, django_assert_max_num_queries, articles, flashes):
+    category = CategoryFactory()
+    ArticleFactory.create_batch(articles, category=category, tags=["ετικέτα"])
+    FlashItemFactory.create_batch(flashes)
+    with django_assert_max_num_queries(FEED_PAGE_BUDGET):
+        first = client.get("/roi-eidiseon/")
+    match = NEXT_LINK.search(first.content.decode())
+    if match:
+        with django_assert_max_num_queries(FEED_PAGE_BUDGET):
+            assert client.get(f"/roi-eidiseon/?before={match.group(1)}").status_code == 200

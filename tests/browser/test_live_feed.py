@@ -128,9 +128,11 @@ def test_the_kill_switch_header_stops_polling(live_server, page, fast_polling, s
     polls = []
     page.on(
         "response",
-        lambda response: polls.append(response.headers.get("x-poll-interval"))
-        if "/roi-eidiseon/latest/" in response.url
-        else None,
+        lambda response: (
+            polls.append(response.headers.get("x-poll-interval"))
+            if "/roi-eidiseon/latest/" in response.url
+            else None
+        ),
     )
     page.goto(live_server.url + "/roi-eidiseon/")
     deadline = time.monotonic() + 6
