@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
 from articles.forms import ArticleAdminForm
-from articles.models import Article, Category, Image, Tag
+from articles.models import Article, Category, FlashItem, Image, Tag
 
 # taggit registers an admin for its own Tag model, which the portal does not use.
 admin.site.unregister(TaggitTag)
@@ -83,3 +83,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.tags.set(form.chosen_tag_names())
+
+
+@admin.register(FlashItem)
+class FlashItemAdmin(admin.ModelAdmin):
+    """One-line flashes for the news feed: posted in seconds, withdrawn by changing status."""
+
+    list_display = ["text", "status", "published_at", "language", "link"]
+    list_filter = ["status", "language", "published_at"]
+    search_fields = ["text"]
+    date_hierarchy = "published_at"
+    fields = ["text", "link", "status", "published_at", "language"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "link":
+            # An address typed without a scheme is taken as https:// (Django 6's default).
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

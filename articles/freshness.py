@@ -2,9 +2,9 @@
 
 Caches of pages and of the news feed put this token in their keys and ETags, so a
 change is visible on the very next request: publishing, editing or withdrawing an
-article (or a category, tag or image change) replaces the token. A scheduled
-article changes what readers see with no write at all, so the token also records
-when the next scheduled article is due and is replaced once that time has passed:
+article or a flash item (or a category, tag or image change) replaces the token. A
+scheduled article or flash item changes what readers see with no write at all, so the
+token also records when the next one is due and is replaced once that time has passed:
 no cache lifetime ever outlasts the next scheduled article, with no cron.
 """
 
@@ -40,14 +40,17 @@ def seconds_until_next_due(now: float | None = None) -> float | None:
 
 def content_changed() -> str:
     """Replace the token (after any change readers could see) and return the new one."""
-    from articles.models import Article
+    from articles.models import Article, FlashItem
 
-    due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    now = timezone.now()
+    # The next scheduled article or flash item, in one query (a union of both).
+    scheduled = [
+        model.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+        .values_list("published_at", flat=True)[:1]
+        for model in (Article, FlashItem)
+    ]
+    due = min(scheduled[0].union(scheduled[1], all=True), default=None)
     version = uuid.uuid4().hex[:16]
     cache.set_many(
         {VERSION_KEY: version, NEXT_DUE_KEY: due.timestamp() if due else NOTHING_SCHEDULED},

@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -175,7 +178,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards needs, in one query."""
-        return self.select_related("category", "hero_image").defer("body", "body_html")
+        return self.select_related("category", "hero_image").defer(
+            "body", "body_html", "search_vector"
+        )
+
+    def search(self, text: str, now: datetime | None = None) -> ArticleQuerySet:
+        """Articles matching a reader's query, best first (see articles/search.py)."""
+        from articles.search import matching
+
+        return matching(self, text, now=now)
 
     def for_headlines(self) -> ArticleQuerySet:
         """Only what a headline link needs: strips, the news feed, related lists."""
@@ -228,6 +239,37 @@ class CommentModeration(models.TextChoices):
     SITE_DEFAULT = "", _("Site default")
     PRE = "pre", _("Pre-moderation")
     POST = "post", _("Post-moderation")
+
+
+def search_config():
+    """The text-search configuration of an article: 'english' for English ones, else 'greek'.
+
+    Each branch is a regconfig constant: a CASE over text cast to regconfig afterwards would
+    not be immutable, and PostgreSQL accepts only immutable generated columns.
+    """
+    return Case(When(language="en", then=SearchConfig("english")), default=SearchConfig("greek"))
+
+
+def body_text(field: str = "body_html"):
+    """The sanitised body with its tags replaced by spaces (immutable, so fit for a column)."""
+    return Func(
+        F(field),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=models.TextField(),
+    )
+
+
+def search_document():
+    """Headline weighs most (A), then the lead (B), then the body text (C)."""
+    config = search_config()
+    return (
+        SearchVector("headline", config=config, weight="A")
+        + SearchVector("lead", config=config, weight="B")
+        + SearchVector(body_text(), config=config, weight="C")
+    )
 
 
 class Article(models.Model):
@@ -330,6 +372,11 @@ class Article(models.Model):
     # Approved comments, kept by the comment services in the same transaction as the change
     # (F() updates), so that lists and the article page never count comments row by row.
     comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
+    # Kept current by PostgreSQL itself on every write (a stored generated column), so
+    # search never recomputes it per query; GIN-indexed below.
+    search_vector = models.GeneratedField(
+        expression=search_document(), output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -342,6 +389,7 @@ class Article(models.Model):
             models.Index(
                 fields=["category", "status", "-published_at"], name="article_category_published"
             ),
+            GinIndex(fields=["search_vector"], name="article_search_vector"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -384,3 +432,72 @@ class Article(models.Model):
         if self.hero_caption:
             return self.hero_caption
         return self.hero_image.caption if self.hero_image else ""
+
+
+class FlashItemQuerySet(models.QuerySet):
+    def published(self, now: datetime | None = None) -> FlashItemQuerySet:
+        """Flashes readers may see: the same rule as articles (published, time passed)."""
+        return self.filter(
+            status=FlashItem.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+
+class FlashItem(models.Model):
+    """A one-line item in the news feed, posted by an editor without writing a full article."""
+
+    Status = Article.Status
+
+    text = models.CharField(
+        _("text"),
+        max_length=280,
+        help_text=_("One or two sentences, as they will appear in the news feed."),
+    )
+    link = models.URLField(
+        _("link"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Optional: a full address (https://…) where readers can read more."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Article.Language.choices, default="el"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Athens time; empty means now. A future time schedules the flash."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = FlashItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("flash item")
+        verbose_name_plural = _("flash items")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="flash_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_flash_has_time",
+                violation_error_message=_("A published flash item needs a publication time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # "Published" with no time means "now"; set before the constraint is validated.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles import freshness
-from articles.models import Article, Category, Image, Tag, TaggedArticle
+from articles.models import Article, Category, FlashItem, Image, Tag, TaggedArticle
 
 
 @receiver(post_save, sender=Article)
@@ -18,6 +18,8 @@ from articles.models import Article, Category, Image, Tag, TaggedArticle
 @receiver(post_delete, sender=TaggedArticle)
 @receiver(post_save, sender=Image)
 @receiver(post_delete, sender=Image)
+@receiver(post_save, sender=FlashItem)
+@receiver(post_delete, sender=FlashItem)
 def content_changed(sender, **kwargs):
     transaction.on_commit(freshness.content_changed)
 

@@ -1,11 +1,38 @@
 from django.urls import path
 
-from articles import views
+from articles import feed, feeds, search, views
 
 app_name = "articles"
 
+# Fixed paths first: the section catch-all `<slug:slug>/` must come after them
+# (their first segments are in models.RESERVED_SLUGS, so no section can take them).
 urlpatterns = [
     path("", views.home, name="home"),
+    path("roi-eidiseon/", feed.feed_page, name="feed"),
+    path("roi-eidiseon/latest/", feed.latest, name="feed_latest"),
+    path("search/", search.search, name="search"),
+    path("rss/", feed.cached_by_version()(feeds.SiteFeed.as_view()), name="rss"),
+    path("atom/", feed.cached_by_version()(feeds.SiteAtomFeed.as_view()), name="atom"),
+    path(
+        "rss/tag/<slug:slug>/",
+        feed.cached_by_version()(feeds.TagFeed.as_view()),
+        name="rss_tag",
+    ),
+    path(
+        "atom/tag/<slug:slug>/",
+        feed.cached_by_version()(feeds.TagAtomFeed.as_view()),
+        name="atom_tag",
+    ),
+    path(
+        "rss/<slug:slug>/",
+        feed.cached_by_version()(feeds.CategoryFeed.as_view()),
+        name="rss_category",
+    ),
+    path(
+        "atom/<slug:slug>/",
+        feed.cached_by_version()(feeds.CategoryAtomFeed.as_view()),
+        name="atom_category",
+    ),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path(

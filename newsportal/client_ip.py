@@ -6,7 +6,8 @@ import ipaddress
 
 from django.conf import settings
 
-UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104  # nosec B104 - a placeholder value, never bound to
+# A placeholder value for an unparseable address, never bound to.
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104  # nosec B104
 
 
 def client_ip(request) -> str:

@@ -375,3 +375,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 # Article pages carry no CSRF token (they are cached for everyone). A comment posted without
 # JavaScript therefore fails the CSRF check; this view shows it again, with a token, to confirm.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+# News feed ("Ροή Ειδήσεων"), search and syndication.
+# Seconds between two polls of the live feed by each open page, sent in the X-Poll-Interval
+# header of every poll answer: raising it sheds load at once, 0 stops polling (kill switch).
+FEED_POLL_INTERVAL = env_int("FEED_POLL_INTERVAL", 15)
+# Seconds a browser or proxy may reuse a poll answer without asking (Cache-Control max-age):
+# one shared URL for all readers, so a proxy in front answers nearly every poll.
+FEED_MAX_AGE = env_int("FEED_MAX_AGE", 5)
+# Items on the news feed page (and in each poll answer); the sidebar shows fewer.
+FEED_PAGE_SIZE = env_int("FEED_PAGE_SIZE", 30)
+# Items in each RSS/Atom feed.
+SYNDICATION_ITEMS = env_int("SYNDICATION_ITEMS", 30)

@@ -1,4 +1,8 @@
-"""The portal's URLs: admin and health first, then reader pages in Greek and English (/en/)."""
+"""The portal's URLs: admin, health and crawler files, then reader pages (Greek, /en/).
+
+Sitemaps and robots.txt are outside the language prefixes: crawlers expect them at the
+root, and they list the canonical (Greek, unprefixed) URLs.
+"""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -8,6 +12,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from articles import sitemaps
 from newsportal import views
 
 handler400 = "newsportal.views.bad_request"
@@ -18,6 +23,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages (like the admin's) that name no icon.
     path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

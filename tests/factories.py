@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
-from articles.models import Article, Category, Image
+from articles.models import Article, Category, FlashItem, Image
 from comments.models import Comment
 
 
@@ -93,3 +93,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
             )
             comment.article.comment_count += 1
         return comment
+
+
+class FlashItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FlashItem
+
+    text = factory.Sequence(lambda n: f"Σύντομη είδηση από το δελτίο, αριθμός {n}")
+    status = FlashItem.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30))

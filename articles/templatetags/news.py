@@ -1,42 +1,74 @@
-"""Partials that appear on every page; each runs its query only where it is rendered."""
+"""Partials that appear on every page; each runs its query only where it is rendered.
+
+The headline strip and the news feed sidebar are rendered from the feed's cached
+fragments (articles/feed.py): keyed by the content version, they cost no query on a
+hit and one shared query on a miss.
+"""
+
+from datetime import timedelta
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
-from articles.models import Article, Category
+from articles import feed, seo
+from articles.models import Category
 
 register = template.Library()
 
-# One query serves both the headlines strip and the news feed sidebar.
-LATEST_LIMIT = 12
-STRIP_LIMIT = 6
 
-
-def latest_articles(request) -> list[Article]:
-    cached = getattr(request, "_latest_articles", None)
+def categories_for(request) -> list[Category]:
+    """The menu's categories, fetched once per request (the search form reuses them)."""
+    cached = getattr(request, "_categories", None)
     if cached is None:
-        cached = list(Article.objects.published().for_headlines().newest_first()[:LATEST_LIMIT])
+        cached = list(Category.objects.all())
         if request is not None:
-            request._latest_articles = cached
+            request._categories = cached
     return cached
 
 
 @register.inclusion_tag("includes/category_menu.html", takes_context=True)
 def category_menu(context):
     current = context.get("category")
-    return {"categories": list(Category.objects.all()), "current_category": current}
+    return {"categories": categories_for(context.get("request")), "current_category": current}
 
 
-@register.inclusion_tag("includes/latest_strip.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def latest_headlines(context):
-    return {"articles": latest_articles(context.get("request"))[:STRIP_LIMIT]}
+    return feed.cached_fragment("strip", context.get("request")).html
 
 
 @register.inclusion_tag("includes/feed_sidebar.html", takes_context=True)
 def news_feed_sidebar(context):
-    return {"articles": latest_articles(context.get("request"))}
+    return {
+        "fragment": feed.cached_fragment("sidebar", context.get("request")),
+        "poll_interval": max(0, settings.FEED_POLL_INTERVAL),
+        "sidebar_size": feed.SIDEBAR_SIZE,
+    }
+
+
+@register.filter
+def feed_day(day) -> str:
+    """A day heading of the feed: "Today", "Yesterday", or weekday and date (Athens time)."""
+    today = timezone.localdate()
+    if day == today:
+        return _("Today")
+    if day == today - timedelta(days=1):
+        return _("Yesterday")
+    return formats.date_format(day, "l j E Y")
+
+
+@register.inclusion_tag("includes/article_seo.html", takes_context=True)
+def article_seo(context, article, tags):
+    """Open Graph, Twitter card and JSON-LD NewsArticle tags of an article page."""
+    request = context["request"]
+    return {
+        "open_graph": seo.open_graph(article, tags, request),
+        "twitter": seo.twitter_card(article, request),
+        "json_ld": seo.json_ld_script(seo.news_article(article, tags, request)),
+    }
 
 
 @register.inclusion_tag("includes/language_switch.html", takes_context=True)

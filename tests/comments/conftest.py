@@ -1,17 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 
 from comments import tokens
 from tests.factories import ArticleFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters, blocked words and freshness tokens never leak between tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

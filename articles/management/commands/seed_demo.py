@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles import demo_content
 from articles.demo_images import generate_hero_image
-from articles.models import Article, Category, Image
+from articles.models import Article, Category, FlashItem, Image
 from articles.transliteration import slugify_greek
 from comments import network
 from comments import services as comment_services
@@ -70,8 +70,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories = self.create_categories()
             created = self.create_articles(categories, users.get("editor"))
+            flashes = self.create_flash_items()
         comments = self.create_comments(users.get("moderator"))
-        self.stdout.write(f"Demo content ready ({created} new articles, {comments} new comments).")
+        self.stdout.write(
+            f"Demo content ready ({created} new articles, {flashes} new flash items, "
+            f"{comments} new comments)."
+        )
 
     def create_users(self) -> dict:
         User = get_user_model()
@@ -201,6 +205,21 @@ class Command(BaseCommand):
             if headline and article.headline.startswith(headline):
                 return article
         return articles[-1 - index % len(articles)]
+
+    def create_flash_items(self) -> int:
+        """The newsroom's one-line flashes, at their times before now (once each)."""
+        now = timezone.now()
+        created = 0
+        for data in demo_content.FLASH_ITEMS:
+            _, was_created = FlashItem.objects.get_or_create(
+                text=data["text"],
+                defaults={
+                    "status": FlashItem.Status.PUBLISHED,
+                    "published_at": now - timedelta(minutes=data["minutes_ago"]),
+                },
+            )
+            created += was_created
+        return created
 
     def create_image(self, data, seed: int, palette_index: int) -> Image:
         image = Image(

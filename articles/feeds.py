@@ -1,0 +1,149 @@
+"""RSS 2.0 and Atom feeds of the whole site, of each section and of each tag.
+
+The feeds live inside the language prefixes like every reader page: /rss/ speaks
+Greek and links to Greek pages, /en/rss/ the same articles with the English interface
+and /en/ links. Items are the newest published articles, with the lead as summary,
+the section and tags as categories and the hero image as enclosure.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Category, Tag
+
+
+class SiteFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def link(self, obj=None) -> str:
+        return reverse("articles:home")
+
+    def description(self, obj=None) -> str:
+        return _("Political and financial news from Greece and the world, as it happens.")
+
+    def articles(self, obj=None):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj)
+            .select_related("category", "hero_image", "author")
+            .prefetch_related("tags")
+            .defer("body", "body_html", "search_vector")
+            .newest_first()[: settings.SYNDICATION_ITEMS]
+        )
+
+    @classmethod
+    def as_view(cls):
+        """A view that uses a new feed object per request, so ``self.request`` is safe."""
+
+        def view(request, *args, **kwargs):
+            return cls()(request, *args, **kwargs)
+
+        return view
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    # Items
+    def item_title(self, item: Article) -> str:
+        return item.headline
+
+    def item_description(self, item: Article) -> str:
+        return item.lead
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+    def item_author_name(self, item: Article) -> str | None:
+        if item.author is None:
+            return None
+        return item.author.get_full_name() or item.author.get_username()
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.category.name, *(tag.name for tag in item.tags.all())]
+
+    def item_enclosures(self, item: Article):
+        """The hero image, with its size in bytes as RSS requires (omitted if unreadable)."""
+        image = item.hero_image
+        if image is None or not image.file:
+            return []
+        try:
+            length = image.file.size
+        except OSError:
+            return []
+        mime_type = mimetypes.guess_type(image.file.name)[0] or "image/jpeg"
+        url = self.request.build_absolute_uri(image.file.url)
+        return [Enclosure(url, str(length), mime_type)]
+
+
+class SiteAtomFeed(SiteFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None) -> str:
+        return self.description(obj)
+
+
+class CategoryFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj: Category) -> str:
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj: Category) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Category) -> str:
+        return obj.description or _("The newest articles of the section %(name)s.") % {
+            "name": obj.name
+        }
+
+    def articles(self, obj: Category):
+        return Article.objects.published().in_category(obj)
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Category) -> str:
+        return self.description(obj)
+
+
+class TagFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj: Tag) -> str:
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj: Tag) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Tag) -> str:
+        return _("The newest articles tagged “%(name)s”.") % {"name": obj.name}
+
+    def articles(self, obj: Tag):
+        return Article.objects.published().filter(tagged_items__tag=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Tag) -> str:
+        return self.description(obj)

@@ -1,0 +1,311 @@
+/*
+ * The live news feed: keeps every list marked data-live-feed current while the page is open,
+ * and lets "Older news" on the feed page append without leaving the page.
+ *
+ * - One shared URL per language is polled (no per-reader cursor, so caches answer everyone);
+ *   the browser revalidates it with its ETag, so an unchanged feed costs a 304.
+ * - The delay comes from the server's X-Poll-Interval header (0 stops polling: the kill switch).
+ * - No polling while the tab is hidden; errors back off exponentially, with jitter.
+ * - Only items whose data-feed-key is new are inserted, into an aria-live="polite" list.
+ *   While the reader is inside the list (scrolled past its top, or focus within), nothing
+ *   moves: a "N new" button appears instead, and inserts them when pressed.
+ * The page is complete without this script.
+ */
+(function () {
+  "use strict";
+
+  var lists = Array.prototype.slice.call(document.querySelectorAll("ol[data-live-feed]"));
+  var moreLink = document.querySelector("a[data-feed-more]");
+  if (!window.fetch || !("content" in document.createElement("template"))) {
+    return;
+  }
+
+  var MAX_BACKOFF = 300000;
+  var url = lists.length ? lists[0].getAttribute("data-live-feed") : null;
+  var interval = lists.length ? parseInt(lists[0].getAttribute("data-poll-interval"), 10) : 0;
+  var failures = 0;
+  var timer = null;
+  var stopped = !(interval > 0);
+
+  function parseItems(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return Array.prototype.slice.call(template.content.children);
+  }
+
+  function keysOf(list) {
+    var keys = {};
+    list.querySelectorAll("[data-feed-key]").forEach(function (item) {
+      keys[item.getAttribute("data-feed-key")] = true;
+    });
+    return keys;
+  }
+
+  function dayHeading(list, day) {
+    return list.querySelector('.feed-list__day[data-feed-day="' + day + '"]');
+  }
+
+  function readerIsInside(list) {
+    var box = list.getBoundingClientRect();
+    var scrolledPast = box.top < 0 && box.bottom > 0;
+    return scrolledPast || list.contains(document.activeElement);
+  }
+
+  function labelFor(button, count) {
+    if (count === 1) {
+      return button.getAttribute("data-label-one");
+    }
+    return button.getAttribute("data-label-many").replace("__N__", String(count));
+  }
+
+  function newButton(list) {
+    var section = list.parentElement;
+    return section ? section.querySelector("button[data-feed-new]") : null;
+  }
+
+  /*
+   * Put one new item where the server's order puts it: before the next older item the list
+   * already shows (an item published with an earlier time lands lower, not on top). On the
+   * feed page a new day gets its heading. Items older than everything shown are left out:
+   * they belong to "Older news".
+   */
+  function insertOne(list, entry, withDays) {
+    var anchor = null;
+    for (var i = 0; i < entry.after.length && !anchor; i += 1) {
+      anchor = list.querySelector('[data-feed-key="' + entry.after[i] + '"]');
+    }
+    if (!anchor) {
+      if (list.querySelector("[data-feed-key]")) {
+        return false;
+      }
+      if (withDays && entry.heading && !dayHeading(list, entry.day)) {
+        list.appendChild(entry.heading);
+      }
+      list.appendChild(entry.item);
+      return true;
+    }
+    if (withDays && anchor.getAttribute("data-feed-day") !== entry.day) {
+      var anchorHeading = dayHeading(list, anchor.getAttribute("data-feed-day")) || anchor;
+      if (entry.heading && !dayHeading(list, entry.day)) {
+        list.insertBefore(entry.heading, anchorHeading);
+      }
+      anchor = anchorHeading;
+    }
+    list.insertBefore(entry.item, anchor);
+    return true;
+  }
+
+  function insert(list, entries) {
+    var withDays = list.hasAttribute("data-feed-days");
+    var empty = list.querySelector(".feed-list__empty");
+    if (empty) {
+      empty.remove();
+    }
+    var inserted = entries.filter(function (entry) {
+      return insertOne(list, entry, withDays);
+    });
+    var limit = parseInt(list.getAttribute("data-feed-limit"), 10);
+    if (limit > 0) {
+      var items = list.querySelectorAll("[data-feed-key]");
+      for (var j = limit; j < items.length; j += 1) {
+        items[j].remove();
+      }
+    }
+    return inserted;
+  }
+
+  function showPending(list) {
+    var pending = list.pendingEntries || [];
+    var button = newButton(list);
+    if (!button) {
+      return;
+    }
+    if (pending.length) {
+      button.textContent = labelFor(button, pending.length);
+      button.hidden = false;
+    } else {
+      button.hidden = true;
+    }
+  }
+
+  function update(list, fetched) {
+    var known = keysOf(list);
+    (list.pendingEntries || []).forEach(function (entry) {
+      known[entry.key] = true;
+    });
+    var order = [];
+    var fresh = [];
+    var heading = null;
+    fetched.forEach(function (node) {
+      if (node.classList.contains("feed-list__day")) {
+        heading = node;
+      } else if (node.hasAttribute("data-feed-key")) {
+        var key = node.getAttribute("data-feed-key");
+        order.push(key);
+        if (!known[key]) {
+          fresh.push({
+            key: key,
+            item: node.cloneNode(true),
+            heading: heading ? heading.cloneNode(true) : null,
+            day: node.getAttribute("data-feed-day"),
+            position: order.length
+          });
+        }
+      }
+    });
+    if (!fresh.length) {
+      return;
+    }
+    fresh.forEach(function (entry) {
+      entry.after = order.slice(entry.position);
+    });
+    list.pendingEntries = fresh.concat(list.pendingEntries || []);
+    if (readerIsInside(list)) {
+      showPending(list);
+    } else {
+      flush(list, false);
+    }
+  }
+
+  function flush(list, moveFocus) {
+    var pending = list.pendingEntries || [];
+    list.pendingEntries = [];
+    showPending(list);
+    var inserted = insert(list, pending);
+    if (moveFocus && inserted.length) {
+      var first = inserted[0].item.querySelector("a") || inserted[0].item;
+      if (!first.matches("a")) {
+        first.setAttribute("tabindex", "-1");
+      }
+      first.focus();
+    }
+  }
+
+  function schedule(delay) {
+    window.clearTimeout(timer);
+    timer = null;
+    if (stopped || document.hidden) {
+      return;
+    }
+    timer = window.setTimeout(poll, delay);
+  }
+
+  function backoff() {
+    failures += 1;
+    var base = Math.min(MAX_BACKOFF, interval * 1000 * Math.pow(2, failures));
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  function poll() {
+    timer = null;
+    if (document.hidden || stopped) {
+      return;
+    }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        var header = response.headers.get("X-Poll-Interval");
+        if (header !== null && !isNaN(parseInt(header, 10))) {
+          interval = parseInt(header, 10);
+          if (interval <= 0) {
+            stopped = true;
+          }
+        }
+        if (!response.ok) {
+          throw new Error("feed answered " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        failures = 0;
+        var fetched = parseItems(html);
+        lists.forEach(function (list) {
+          update(list, fetched);
+        });
+        schedule(interval * 1000);
+      })
+      .catch(function () {
+        schedule(backoff());
+      });
+  }
+
+  lists.forEach(function (list) {
+    var button = newButton(list);
+    if (button) {
+      button.addEventListener("click", function () {
+        flush(list, true);
+      });
+    }
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      window.clearTimeout(timer);
+      timer = null;
+    } else if (!timer) {
+      schedule(0);
+    }
+  });
+
+  if (url && !stopped) {
+    schedule(interval * 1000);
+  }
+
+  /* "Older news": fetch the next page and append its items (the link works without this). */
+  if (moreLink) {
+    moreLink.addEventListener("click", function (event) {
+      var list = document.querySelector("ol.feed-list--page");
+      if (!list) {
+        return;
+      }
+      event.preventDefault();
+      moreLink.setAttribute("aria-busy", "true");
+      fetch(moreLink.href, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("older news answered " + response.status);
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var older = page.querySelector("ol.feed-list--page");
+          var next = page.querySelector("a[data-feed-more]");
+          var known = keysOf(list);
+          var firstNew = null;
+          Array.prototype.slice.call(older ? older.children : []).forEach(function (node) {
+            var key = node.getAttribute("data-feed-key");
+            var day = node.getAttribute("data-feed-day");
+            if (key && known[key]) {
+              return;
+            }
+            if (!key && node.classList.contains("feed-list__day") && dayHeading(list, day)) {
+              return;
+            }
+            if (!key && !node.classList.contains("feed-list__day")) {
+              return;
+            }
+            var copy = document.importNode(node, true);
+            list.appendChild(copy);
+            if (key && !firstNew) {
+              firstNew = copy;
+            }
+          });
+          if (next) {
+            moreLink.href = new URL(next.getAttribute("href"), moreLink.href).href;
+            moreLink.removeAttribute("aria-busy");
+          } else {
+            moreLink.parentElement.remove();
+          }
+          if (firstNew) {
+            var link = firstNew.querySelector("a");
+            if (link) {
+              link.focus();
+            }
+          }
+        })
+        .catch(function () {
+          window.location.href = moreLink.href;
+        });
+    });
+  }
+})();
