@@ -19,6 +19,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -124,7 +125,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         # Django's slug prefill spells Greek letter by letter; ours follows ELOT 743.
-        js = ["js/admin-slug.js", Script("js/admin-edit-lock.js", defer=True)]
+        js = [
+            "js/admin-slug.js",
+            Script("js/admin-edit-lock.js", defer=True),
+            Script("js/admin-editor-i18n.js", defer=True),
+        ]
         css = {"all": ["css/admin.css"]}
 
     # --- lists --------------------------------------------------------------------
@@ -265,7 +270,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             if not (change and Article.objects.get(pk=article.pk).has_been_public()):
                 article.published_at = timezone.now()
             article.status = Article.Status.PUBLISHED
-            reason = gettext("Published")
+            reason = gettext("Article published")
         services.save_article(
             article=article,
             editor=request.user,
@@ -321,6 +326,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            # The body editor's words (djangojs catalog in locale/), added to the admin's.
+            path(
+                "editor-i18n.js",
+                wrap(JavaScriptCatalog.as_view(packages=["articles"]), cacheable=True),
+                name="articles_article_editor_i18n",
+            ),
             path(
                 "<int:object_id>/preview/",
                 wrap(self.preview_view),

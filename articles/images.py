@@ -94,15 +94,16 @@ def open_checked(upload) -> PILImage.Image:
         )
     upload.seek(0)
     max_pixels = settings.IMAGE_MAX_PIXELS
+    # The same limit for every use of Pillow in the process (set at start-up as well).
+    PILImage.MAX_IMAGE_PIXELS = max_pixels
     with warnings.catch_warnings():
-        # Pillow warns past MAX_IMAGE_PIXELS and raises past twice that; both refuse here.
-        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-        # The same limit for every use of Pillow in the process (set at start-up as well).
-        PILImage.MAX_IMAGE_PIXELS = max_pixels
+        # Pillow warns past MAX_IMAGE_PIXELS (the size check below refuses those, naming
+        # the size) and raises DecompressionBombError past twice that.
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
         try:
             # Only these decoders are even tried: other formats are never parsed.
             image = PILImage.open(upload, formats=list(ALLOWED_FORMATS))
-        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        except PILImage.DecompressionBombError:
             raise _too_many_pixels(None, max_pixels) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise refuse(

@@ -90,7 +90,7 @@ def save_article(
             article,
             editor=editor,
             created=previous is None,
-            reason=reason or (_("Created") if previous is None else _("Edited")),
+            reason=reason or (_("Article created") if previous is None else _("Article edited")),
             tag_names=sorted(new_tags),
         )
     return article
@@ -104,7 +104,7 @@ def publish_article(*, article: Article, editor=None, now: datetime | None = Non
     if not article.has_been_public(now):
         article.published_at = now  # the first publication
     article.status = Article.Status.PUBLISHED
-    return save_article(article=article, editor=editor, reason=_("Published"))
+    return save_article(article=article, editor=editor, reason=_("Article published"))
 
 
 def schedule_article(*, article: Article, publish_at: datetime, editor=None) -> Article:
@@ -120,7 +120,9 @@ def schedule_article(*, article: Article, publish_at: datetime, editor=None) -> 
     article.published_at = publish_at
     when = formats.date_format(timezone.localtime(publish_at), "DATETIME_FORMAT")
     return save_article(
-        article=article, editor=editor, reason=_("Scheduled for %(when)s") % {"when": when}
+        article=article,
+        editor=editor,
+        reason=_("Scheduled for %(when)s") % {"when": when},
     )
 
 
@@ -131,7 +133,7 @@ def unpublish_article(*, article: Article, editor=None, now: datetime | None = N
         if article.status == Article.Status.UNPUBLISHED:
             return article
         article.status = Article.Status.UNPUBLISHED
-        return save_article(article=article, editor=editor, reason=_("Unpublished"))
+        return save_article(article=article, editor=editor, reason=_("Article withdrawn"))
     if article.status == Article.Status.PUBLISHED:
         article.status = Article.Status.DRAFT
         article.published_at = None

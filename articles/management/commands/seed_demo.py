@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles import demo_content, images, services
 from articles.demo_images import generate_hero_image
@@ -137,7 +138,10 @@ class Command(BaseCommand):
                 is_breaking=data["breaking"],
             )
             services.save_article(
-                article=article, editor=author, tag_names=data["tags"], reason="Demo content"
+                article=article,
+                editor=author,
+                tag_names=data["tags"],
+                reason=gettext("Demo content"),
             )
         return len(missing)
 
