@@ -126,7 +126,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     class Media:
         # Django's slug prefill spells Greek letter by letter; ours follows ELOT 743.
         js = [
-            "js/admin-slug.js",
+            # Deferred, so that it replaces Django's URLify after admin/js/urlify.js ran.
+            Script("js/admin-slug.js", defer=True),
             Script("js/admin-edit-lock.js", defer=True),
             Script("js/admin-editor-i18n.js", defer=True),
         ]

@@ -45,9 +45,19 @@
     });
   }
 
-  document.addEventListener("prose-editor:ready", function (event) {
-    var editor = event.target.closest(".prose-editor");
-    translate(editor || document);
+  // The editor builds its toolbar when (and each time) an editor starts, possibly after
+  // this script ran: translate every toolbar as it appears.
+  var observer = new MutationObserver(function (mutations) {
+    mutations.forEach(function (mutation) {
+      mutation.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) { return; }
+        if (node.matches(".prose-menubar, .prose-menubar *") ||
+            node.querySelector(".prose-menubar")) {
+          translate(node.closest(".prose-editor") || node);
+        }
+      });
+    });
   });
+  observer.observe(document.body, { childList: true, subtree: true });
   translate(document);
 })();
