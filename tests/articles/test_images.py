@@ -283,6 +283,27 @@ def test_an_image_stored_before_renditions_gets_them(settings):
     assert image.file.name not in old_names
 
 
+def test_the_make_renditions_command_fills_in_missing_renditions():
+    from django.core.management import call_command
+
+    image = ImageFactory(size=(700, 400))
+    Image.objects.filter(pk=image.pk).update(renditions=[])
+    call_command("make_renditions", stdout=io.StringIO())
+    image.refresh_from_db()
+    assert [r["width"] for r in image.renditions] == [320, 640]
+
+
+def test_inline_figures_cost_no_query_on_the_article_page(client, django_assert_max_num_queries):
+    figures = "".join(
+        f'<figure><img src="x" data-file="{ImageFactory().pk}"><figcaption>Λ</figcaption></figure>'
+        for _ in range(12)
+    )
+    article = ArticleFactory(body=figures, hero_image=ImageFactory())
+    with django_assert_max_num_queries(8):  # the article page's budget, as with no figure
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("<picture>") == 13
+
+
 def test_changing_an_images_credit_updates_the_articles_that_show_it():
     image = ImageFactory(credit="Πρώτος φωτογράφος")
     article = ArticleFactory(body=f'<figure><img src="x" data-file="{image.pk}"></figure>')
