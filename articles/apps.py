@@ -7,4 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
         from articles import signals  # noqa: F401 - connects the receivers
+
+        # Pillow refuses decompression bombs past this for every use in the process;
+        # articles/images.py checks the declared size itself before decoding as well.
+        Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS

@@ -1,17 +1,55 @@
-"""Admin forms for articles."""
+"""Admin forms for articles, images and preview links."""
+
+from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.urls import reverse_lazy
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.utils import parse_tags
 
-from articles.models import Article, Tag
+from articles import images
+from articles.models import Article, Image, Tag
+
+# What the body editor offers. The editor's own sanitiser (nh3) keeps to this on submit;
+# Article.save() sanitises again for readers (articles/sanitize.py) whatever arrives.
+BODY_EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    # Figures of library images: "Browse..." opens the picker (ImageAdmin.picker_view).
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_picker")},
+    "Image": True,
+    "Caption": True,
+}
 
 
 class ArticleAdminForm(forms.ModelForm):
     """Tags picked with the admin's autocomplete, plus a field for brand-new tags."""
 
+    body = ProseEditorFormField(
+        label=_("Body"),
+        required=False,
+        config={"extensions": BODY_EDITOR_EXTENSIONS},
+        sanitize=True,
+        widget=AdminProseEditorWidget,
+        help_text=_(
+            "Sub-headings, bold, italic, links, lists and quotes from the toolbar; "
+            "the picture button inserts an image from the library with its caption."
+        ),
+    )
     tag_choices = forms.ModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.all(),
@@ -25,6 +63,9 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_("Tags that do not exist yet, separated by commas."),
     )
 
+    # Set by ArticleAdmin when another editor took the article over meanwhile.
+    edit_lock_conflict = None
+
     class Meta:
         model = Article
         # Tags are handled by tag_choices/new_tags, not taggit's comma field.
@@ -33,11 +74,29 @@ class ArticleAdminForm(forms.ModelForm):
             "status", "published_at", "author", "language", "source_line", "is_featured",
             "is_breaking", "comments_enabled",
         ]  # fmt: skip
+        help_texts = {
+            "status": _(
+                "Draft: only editors see it. Published: readers see it from the publication "
+                "time on, so a future time schedules it. Unpublished: withdrawn from readers."
+            ),
+            "hero_image": _("Type to search the image library; the + button uploads a new image."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["tag_choices"].initial = list(self.instance.tags.all())
+        status = self.fields.get("status")
+        if status is not None:
+            # Withdrawing only makes sense for an article readers have seen; such an
+            # article is not a draft any more.
+            public = self.instance.pk is not None and self.instance.has_been_public()
+            keep = (
+                {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}
+                if public
+                else {Article.Status.DRAFT, Article.Status.PUBLISHED}
+            )
+            status.choices = [c for c in status.choices if c[0] in keep]
 
     def clean_new_tags(self) -> list[str]:
         names = parse_tags(self.cleaned_data.get("new_tags", ""))
@@ -46,6 +105,84 @@ class ArticleAdminForm(forms.ModelForm):
                 raise forms.ValidationError(_("A tag can have at most 100 characters."))
         return names
 
+    def clean(self):
+        cleaned = super().clean()
+        lock = self.edit_lock_conflict
+        if lock is not None:
+            raise forms.ValidationError(
+                _(
+                    "%(name)s took over this article at %(time)s, so your changes were not "
+                    "saved. Copy what you need to keep, then take over editing again to save."
+                ),
+                code="edit_lock",
+                params={
+                    "name": lock.user.get_full_name() or lock.user.get_username(),
+                    "time": formats.time_format(timezone.localtime(lock.acquired_at)),
+                },
+            )
+        return cleaned
+
     def chosen_tag_names(self) -> list[str]:
         chosen = [tag.name for tag in self.cleaned_data.get("tag_choices", [])]
         return chosen + [n for n in self.cleaned_data.get("new_tags", []) if n not in chosen]
+
+
+class ImageAdminForm(forms.ModelForm):
+    """An image for the library: the file is validated and re-encoded while cleaning."""
+
+    upload = forms.FileField(
+        label=_("Image file"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["alt_text", "caption", "credit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.processed: images.ProcessedImage | None = None
+        if self.instance.pk:
+            # A stored image keeps its file (articles show it); upload another image instead.
+            del self.fields["upload"]
+        else:
+            self.fields["upload"].help_text = _(
+                "JPEG, PNG or WebP, at most %(size)s MB and %(pixels)s megapixels. "
+                "The picture is turned upright and its metadata (such as GPS position) removed."
+            ) % {
+                "size": f"{settings.IMAGE_UPLOAD_MAX_BYTES / 1_048_576:.0f}",
+                "pixels": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}",
+            }
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        self.processed = images.process_upload(upload)
+        return upload
+
+
+class PreviewLinkForm(forms.Form):
+    LIFETIMES = [
+        (3600, _("1 hour")),
+        (86400, _("1 day")),
+        (3 * 86400, _("3 days")),
+        (7 * 86400, _("7 days")),
+    ]
+
+    note = forms.CharField(
+        label=_("For whom"),
+        max_length=120,
+        required=False,
+        help_text=_("Who gets the link, e.g. “legal department” (only editors see this)."),
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Works for"), choices=LIFETIMES, coerce=int, initial=3 * 86400
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        configured = settings.PREVIEW_LINK_LIFETIME
+        if configured in dict(self.LIFETIMES):
+            self.fields["lifetime"].initial = configured
+
+    def lifetime_delta(self) -> timedelta:
+        return timedelta(seconds=self.cleaned_data["lifetime"])

@@ -12,17 +12,21 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from articles.sanitize import sanitize_body
+from articles.sanitize import render_body
 from articles.transliteration import slugify_greek
 
 # Paths the site uses itself; a category slug must never shadow them.
@@ -127,13 +131,20 @@ class TaggedArticle(ItemBase):
 
 
 class Image(models.Model):
-    """An image in the library, reusable across articles."""
+    """An image in the library, reusable across articles.
+
+    Files only arrive through `articles.services.create_image`, which validates the upload,
+    re-encodes it without metadata under a generated name and writes its renditions.
+    """
 
     file = models.ImageField(
         _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
+    # [{"width": 640, "height": 360, "webp": "renditions/...-640.webp", "jpeg": "..."}, ...]
+    # narrowest first: written once with the files, so pages build srcset without the disk.
+    renditions = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
     alt_text = models.CharField(
         _("alt text"),
         max_length=250,
@@ -146,15 +157,69 @@ class Image(models.Model):
         blank=True,
         help_text=_("e.g. the photographer or agency"),
     )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(alt_text=""),
+                name="image_has_alt_text",
+                violation_error_message=_("Every image needs alt text."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.caption or self.alt_text
+
+    @property
+    def storage(self) -> Storage:
+        return self.file.storage
+
+    def _srcset(self, kind: str) -> str:
+        url = self.storage.url
+        return ", ".join(f"{url(r[kind])} {r['width']}w" for r in self.renditions)
+
+    @cached_property
+    def webp_srcset(self) -> str:
+        return self._srcset("webp")
+
+    @cached_property
+    def jpeg_srcset(self) -> str:
+        return self._srcset("jpeg")
+
+    @cached_property
+    def fallback_url(self) -> str:
+        """The JPEG for browsers without srcset: the widest rendition up to 1024 pixels."""
+        if not self.renditions:
+            return self.file.url
+        fitting = [r for r in self.renditions if r["width"] <= 1024] or self.renditions[:1]
+        return self.storage.url(fitting[-1]["jpeg"])
+
+    def rendition_url(self, min_width: int, kind: str = "jpeg") -> str:
+        """The narrowest rendition at least ``min_width`` wide (or the widest there is)."""
+        if not self.renditions:
+            return self.file.url
+        wide_enough = [r for r in self.renditions if r["width"] >= min_width]
+        return self.storage.url((wide_enough or self.renditions)[0 if wide_enough else -1][kind])
+
+    def stored_names(self) -> list[str]:
+        """Every file this image owns: the original and each rendition."""
+        names = [self.file.name] if self.file else []
+        for rendition in self.renditions:
+            names += [rendition["webp"], rendition["jpeg"]]
+        return names
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -165,6 +230,10 @@ class ArticleQuerySet(models.QuerySet):
         itself when its time comes, because this filter reads the clock.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now: datetime | None = None) -> ArticleQuerySet:
+        """Published with a future time: they appear by themselves when it comes."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def in_category(self, category: Category) -> ArticleQuerySet:
         return self.filter(category=category)
@@ -272,9 +341,40 @@ def search_document():
     )
 
 
+class ArticleRevisionBase(models.Model):
+    """Extra columns of each revision (django-simple-history row) of an article."""
+
+    # Tags live in another table; a revision keeps their names so that a restore brings
+    # them back and the history can say how they changed.
+    tag_names = models.JSONField(_("tags"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+# Kept at module level so that the services can write a revision themselves, once the
+# tags are saved too (the admin saves tags after the article).
+article_history = HistoricalRecords(
+    bases=[ArticleRevisionBase],
+    # body_html is derived from body; updated_at is the revision's own time; the comment
+    # counter and the search vector are not the editors' content (and change on their own).
+    excluded_fields=["body_html", "updated_at", "comment_count", "search_vector"],
+    verbose_name=_("article revision"),
+    verbose_name_plural=_("article revisions"),
+)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class State(models.TextChoices):
+        """What the admin shows: the status, with "scheduled" told apart from "published"."""
+
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
 
@@ -304,7 +404,8 @@ class Article(models.Model):
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
     hero_image = models.ForeignKey(
         Image,
-        on_delete=models.SET_NULL,
+        # An image in use cannot be deleted from the library (the admin says where it is used).
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="hero_of",
@@ -342,6 +443,10 @@ class Article(models.Model):
         blank=True,
         help_text=_("Athens time. A future time schedules the article: it appears by itself then."),
     )
+    # "Updated" for readers: set when what readers see changes after the article went live.
+    revised_at = models.DateTimeField(
+        _("updated for readers"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     is_featured = models.BooleanField(
@@ -377,8 +482,19 @@ class Article(models.Model):
     search_vector = models.GeneratedField(
         expression=search_document(), output_field=SearchVectorField(), db_persist=True
     )
+    # Library images placed in the body, kept in step with it on save: an image in use
+    # cannot be deleted, and a change of its credit or alt text re-renders these bodies.
+    body_images = models.ManyToManyField(
+        Image,
+        through="ArticleBodyImage",
+        related_name="in_article_bodies",
+        blank=True,
+        editable=False,
+        verbose_name=_("images in the body"),
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = article_history
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -401,6 +517,19 @@ class Article(models.Model):
                 condition=Q(comment_moderation__in=CommentModeration.values),
                 name="article_comment_moderation_valid",
             ),
+            models.CheckConstraint(
+                # Only an article readers have seen can be withdrawn; a scheduled one that
+                # is called back goes back to being a draft.
+                condition=~Q(status="unpublished") | Q(published_at__isnull=False),
+                name="unpublished_article_has_time",
+                violation_error_message=_("Only an article that was published can be withdrawn."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_at__isnull=True)
+                | Q(published_at__isnull=False, revised_at__gte=F("published_at")),
+                name="article_revised_after_publication",
+                violation_error_message=_("An article is updated only after its publication."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -411,8 +540,17 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html = sanitize_body(self.body)
+        update_fields = kwargs.get("update_fields")
+        render = update_fields is None or "body" in update_fields
+        if render:
+            # Figure captions get the image credit in the article's own language.
+            with override(self.language):
+                self.body_html, image_ids = render_body(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
+        if render:
+            self.body_images.set(image_ids)
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -426,6 +564,27 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= (now or timezone.now())
         )
+
+    def has_been_public(self, now: datetime | None = None) -> bool:
+        """Readers have seen it (it may be withdrawn since): its publication time is history."""
+        return (
+            self.status in {self.Status.PUBLISHED, self.Status.UNPUBLISHED}
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
+
+    def state(self, now: datetime | None = None) -> str:
+        if self.status == self.Status.PUBLISHED:
+            return self.State.PUBLISHED if self.is_published(now) else self.State.SCHEDULED
+        return self.State(self.status)
+
+    def get_state_display(self, now: datetime | None = None) -> str:
+        return self.State(self.state(now)).label
+
+    @property
+    def show_revised(self) -> bool:
+        """Whether readers see an "updated" time (a change after publication)."""
+        return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
 
     @property
     def hero_caption_text(self) -> str:
@@ -501,3 +660,107 @@ class FlashItem(models.Model):
         # "Published" with no time means "now"; set before the constraint is validated.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+
+class ArticleBodyImage(models.Model):
+    """A library image placed in an article's body (kept by Article.save)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("image in an article body")
+        verbose_name_plural = _("images in article bodies")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="unique_article_body_image")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.image_id}"
+
+
+class PreviewLink(models.Model):
+    """A signed link that shows an unpublished article to someone without an account.
+
+    The URL carries `key` signed with SECRET_KEY (see articles/preview.py); the row says
+    until when it works and whether it was revoked, so an editor can end it at any time.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links", verbose_name=_("article")
+    )
+    key = models.UUIDField(_("key"), unique=True, editable=False)
+    note = models.CharField(
+        _("for whom"),
+        max_length=120,
+        blank=True,
+        help_text=_("Who gets the link, e.g. “legal department” (only editors see this)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="preview_link_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} ({self.note or self.created_at:%Y-%m-%d %H:%M})"
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+class EditLock(models.Model):
+    """Who is editing an article right now; see articles/locks.py for the rules."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="edit_lock", verbose_name=_("article")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("editor"),
+    )
+    acquired_at = models.DateTimeField(_("editing since"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        ordering = ["-acquired_at"]
+        verbose_name = _("edit lock")
+        verbose_name_plural = _("edit locks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("acquired_at")), name="edit_lock_expires_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.user}"
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())

@@ -1,8 +1,9 @@
-"""Side effects of content changes: only cache freshness, run after the commit."""
+"""Side effects of content changes: cache freshness (after the commit) and revision tags."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 from articles import freshness
 from articles.models import Article, Category, FlashItem, Image, Tag, TaggedArticle
@@ -28,3 +29,12 @@ def content_changed(sender, **kwargs):
 def tags_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         transaction.on_commit(freshness.content_changed)
+
+
+@receiver(pre_create_historical_record, sender=Article.history.model)
+def keep_tag_names_in_revision(sender, instance, history_instance, **kwargs):
+    """A revision records the article's tag names (the services pass them; else read)."""
+    names = getattr(instance, "_revision_tag_names", None)
+    if names is None:
+        names = sorted(instance.tags.names()) if instance.pk else []
+    history_instance.tag_names = list(names)

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "axes",
     "taggit",
     "newsportal",
+    "simple_history",
+    "django_prose_editor",
     "articles",
     "comments",
 ]
@@ -386,3 +388,25 @@ FEED_MAX_AGE = env_int("FEED_MAX_AGE", 5)
 FEED_PAGE_SIZE = env_int("FEED_PAGE_SIZE", 30)
 # Items in each RSS/Atom feed.
 SYNDICATION_ITEMS = env_int("SYNDICATION_ITEMS", 30)
+# Editors and media: uploads, renditions, edit locks and preview links.
+# An upload larger than this is refused before Pillow reads it (phone photos are 3-12 MB).
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+# Pixel cap, read from the file header before decoding: a tiny PNG can declare 151
+# megapixels and take gigabytes to decode. 40 MP covers any camera; it can only be lowered.
+IMAGE_MAX_PIXELS = min(env_int("IMAGE_MAX_PIXELS", 40_000_000), 40_000_000)
+# The stored original is re-encoded no larger than this on its longest side: twice the
+# widest rendition is enough for any future rendition and keeps the disk small.
+IMAGE_MASTER_MAX_SIDE = 3200
+# Widths of the responsive renditions (each in WebP and JPEG), never wider than the upload.
+IMAGE_RENDITION_WIDTHS = [320, 640, 1024, 1600]
+# Encoder qualities: visually clean photos at a fraction of the original's weight.
+IMAGE_JPEG_QUALITY = 82
+IMAGE_WEBP_QUALITY = 80
+# Edit locks: an open change form holds the lock this long without JavaScript; with it,
+# the page's heartbeat keeps it for EDIT_LOCK_HEARTBEAT_TTL after the latest beat, so a
+# closed tab frees the article within a couple of minutes.
+EDIT_LOCK_LIFETIME = env_int("EDIT_LOCK_LIFETIME", 30 * 60)
+EDIT_LOCK_HEARTBEAT_INTERVAL = 30
+EDIT_LOCK_HEARTBEAT_TTL = 90
+# How long a preview link for someone without an account works (it can be revoked sooner).
+PREVIEW_LINK_LIFETIME = env_int("PREVIEW_LINK_LIFETIME", 72 * 3600)

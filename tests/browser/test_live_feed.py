@@ -105,8 +105,9 @@ def test_older_news_are_appended_in_place_and_work_without_javascript(
     page.evaluate("window.__sameDocument = true")
     page.get_by_role("link", name="Παλαιότερες ειδήσεις").click()
     live_list = page.locator("ol.feed-list--page")
+    # A function, not a bare expression: the site's CSP forbids evaluating strings.
     page.wait_for_function(
-        "document.querySelectorAll('ol.feed-list--page [data-feed-key]').length === 5"
+        "() => document.querySelectorAll('ol.feed-list--page [data-feed-key]').length === 5"
     )
     assert page.evaluate("window.__sameDocument") is True
     assert live_list.locator(".feed-list__day").count() == 1  # no repeated "Σήμερα"

@@ -114,3 +114,15 @@ def test_only_the_admin_allows_inline_styles_and_never_inline_scripts(admin_clie
     policy = admin_client.get("/admin/").headers["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "script-src 'self';" in policy + ";"
+
+
+def test_only_an_importmap_of_our_own_static_files_is_allowed_by_hash():
+    from newsportal.admin_csp import importmap_hashes
+
+    ours = b'<script type="importmap">{"imports": {"a": "/static/a.js"}}</script>'
+    foreign = b'<script type="importmap">{"imports": {"a": "https://evil.example/a.js"}}</script>'
+    plain = b"<script>alert(1)</script>"
+    assert len(importmap_hashes(ours)) == 1
+    assert importmap_hashes(ours)[0].startswith("'sha256-")
+    assert importmap_hashes(foreign) == []
+    assert importmap_hashes(plain) == []

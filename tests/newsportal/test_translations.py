@@ -9,7 +9,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
 
 @pytest.mark.parametrize("language", ["el", "en"])
-@pytest.mark.parametrize("domain", ["django"])
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
 def test_every_message_has_a_translation(language, domain):
     catalog = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / f"{domain}.po"))
     untranslated = [entry.msgid for entry in catalog if not entry.translated()]

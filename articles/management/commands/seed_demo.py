@@ -3,7 +3,9 @@
 Idempotent: what exists already is left alone, so `make run` can call it every time.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,8 +14,9 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from articles import demo_content
+from articles import demo_content, images, services
 from articles.demo_images import generate_hero_image
 from articles.models import Article, Category, FlashItem, Image
 from articles.transliteration import slugify_greek
@@ -49,6 +52,15 @@ DEMO_COMMENT_ARTICLES = {
 # Left for the demo moderator's queue, and one approved comment with a reader's report.
 DEMO_PENDING_COMMENTS = {25, 28, 29}
 DEMO_REPORTED_COMMENT = 23
+
+
+@lru_cache(maxsize=256)  # the same picture each time: processed once per process
+def processed_demo_image(seed: int, palette_index: int) -> images.ProcessedImage:
+    """A demo picture through the upload pipeline, as if an editor had uploaded it."""
+    content = generate_hero_image(seed, palette_index, size=HERO_SIZE)
+    return images.process_upload(ContentFile(content, name=f"demo-{seed:03d}.jpg"))
+
+
 DEMO_USERS = [
     # username, group, superuser, first name, last name
     ("admin", None, True, "Διαχειριστής", ""),
@@ -72,6 +84,9 @@ class Command(BaseCommand):
             created = self.create_articles(categories, users.get("editor"))
             flashes = self.create_flash_items()
         comments = self.create_comments(users.get("moderator"))
+        # Images stored before renditions existed get them now (an older demo database).
+        for image in Image.objects.filter(renditions=[]):
+            services.make_renditions(image=image)
         self.stdout.write(
             f"Demo content ready ({created} new articles, {flashes} new flash items, "
             f"{comments} new comments)."
@@ -127,18 +142,27 @@ class Command(BaseCommand):
                for d in demo_content.SCHEDULED_ARTICLES]
             + [(d, Article.Status.DRAFT, None) for d in demo_content.DRAFT_ARTICLES]
         )  # fmt: skip
-        created = 0
-        for seed, (data, status, published_at) in enumerate(entries, start=1):
-            slug = slugify_greek(data["headline"])
-            if Article.objects.filter(slug=slug).exists():
-                continue
-            article = Article.objects.create(
+        missing = [
+            (seed, entry)
+            for seed, entry in enumerate(entries, start=1)
+            if not Article.objects.filter(slug=slugify_greek(entry[0]["headline"])).exists()
+        ]
+        # Encoding the renditions is the slow part; Pillow releases the GIL while it works.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            processed = list(
+                pool.map(
+                    lambda item: processed_demo_image(item[0], palette[item[1][0]["category"]]),
+                    missing,
+                )
+            )
+        for (_seed, (data, status, published_at)), picture in zip(missing, processed, strict=True):
+            article = Article(
                 headline=data["headline"],
-                slug=slug,
+                slug=slugify_greek(data["headline"]),
                 lead=data["lead"],
                 body=data["body"],
                 category=categories[data["category"]],
-                hero_image=self.create_image(data, seed, palette[data["category"]]),
+                hero_image=self.create_image(data, picture),
                 source_line=data["source"],
                 author=author,
                 language=data["language"],
@@ -147,9 +171,13 @@ class Command(BaseCommand):
                 is_featured=data["featured"],
                 is_breaking=data["breaking"],
             )
-            article.tags.set(data["tags"])
-            created += 1
-        return created
+            services.save_article(
+                article=article,
+                editor=author,
+                tag_names=data["tags"],
+                reason=gettext("Demo content"),
+            )
+        return len(missing)
 
     def create_comments(self, moderator) -> int:
         """Reader comments through the same services the site uses: most approved (by the
@@ -221,14 +249,10 @@ class Command(BaseCommand):
             created += was_created
         return created
 
-    def create_image(self, data, seed: int, palette_index: int) -> Image:
-        image = Image(
+    def create_image(self, data, picture: images.ProcessedImage) -> Image:
+        return services.create_image(
+            source=picture,
             alt_text=f"Αφηρημένη εικονογράφηση για το θέμα: {data['headline']}"[:250],
             caption=data["lead"].split(".")[0][:300],
             credit="Εικονογράφηση: Συντακτική ομάδα",
         )
-        content = generate_hero_image(seed, palette_index, size=HERO_SIZE)
-        image.file.save(f"demo-{seed:03d}.jpg", ContentFile(content), save=False)
-        image.width, image.height = HERO_SIZE
-        image.save()
-        return image

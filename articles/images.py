@@ -1,0 +1,277 @@
+"""Uploads for the image library: validation, re-encoding and responsive renditions.
+
+Nothing an editor uploads is stored as sent. The checks come in the order that keeps a
+hostile file cheapest to refuse:
+
+1. size in bytes, before Pillow reads anything;
+2. the header only (``Image.open`` is lazy): the decoded format must be JPEG, PNG or WebP
+   whatever the file's name says, and width × height at most IMAGE_MAX_PIXELS, so an
+   18 KB PNG that declares 151 megapixels is refused before it takes gigabytes to decode
+   (Pillow's own DecompressionBomb guard is armed too, as a second line);
+3. a full decode, which refuses truncated or corrupt files.
+
+The picture is then turned upright (EXIF orientation), converted to sRGB, and re-encoded
+from its pixels alone: EXIF (GPS position, camera serial), ICC, XMP and comments are
+gone, and so is anything appended after the image data (a script, a zip archive). It
+is stored under a generated name with renditions at IMAGE_RENDITION_WIDTHS in WebP and
+JPEG, never wider than the original. If the disk fills up while writing, every file
+written so far is removed and `ImageStorageError` says so.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import logging
+import uuid
+import warnings
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+# Pillow names of the formats we accept, and the extension each is stored with.
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+class ImageStorageError(Exception):
+    """Writing the files failed (typically a full disk); nothing was left behind."""
+
+    def __init__(self, *, disk_full: bool):
+        self.disk_full = disk_full
+        if disk_full:
+            message = _(
+                "The image was not saved: the server’s disk is full. Nothing was stored; "
+                "try again later or tell the technical team."
+            )
+        else:
+            message = _(
+                "The image was not saved: the server could not write the file. Nothing was "
+                "stored; try again later or tell the technical team."
+            )
+        super().__init__(message)
+
+
+@dataclass
+class ProcessedImage:
+    """A validated upload, re-encoded in memory and ready to be written."""
+
+    extension: str
+    content: bytes
+    width: int
+    height: int
+    # (width, height, webp bytes, jpeg bytes), narrowest first.
+    renditions: list[tuple[int, int, bytes, bytes]] = field(default_factory=list)
+
+
+def refuse(message, code: str, **params) -> ValidationError:
+    return ValidationError(message, code=code, params=params)
+
+
+def open_checked(upload) -> PILImage.Image:
+    """Checks 1-3 of the module docstring; returns the decoded image or raises ValidationError."""
+    max_bytes = settings.IMAGE_UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size == 0:
+        raise refuse(_("The file is empty."), "empty")
+    if size > max_bytes:
+        raise refuse(
+            _("The file is %(size)s MB; the largest image accepted is %(max)s MB."),
+            "too_large",
+            size=f"{size / 1_048_576:.1f}",
+            max=f"{max_bytes / 1_048_576:.0f}",
+        )
+    upload.seek(0)
+    max_pixels = settings.IMAGE_MAX_PIXELS
+    # The same limit for every use of Pillow in the process (set at start-up as well).
+    PILImage.MAX_IMAGE_PIXELS = max_pixels
+    with warnings.catch_warnings():
+        # Pillow warns past MAX_IMAGE_PIXELS (the size check below refuses those, naming
+        # the size) and raises DecompressionBombError past twice that.
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+        try:
+            # Only these decoders are even tried: other formats are never parsed.
+            image = PILImage.open(upload, formats=list(ALLOWED_FORMATS))
+        except PILImage.DecompressionBombError:
+            raise _too_many_pixels(None, max_pixels) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise refuse(
+                _("This file is not a JPEG, PNG or WebP image. Export it as JPEG and try again."),
+                "format",
+            ) from None
+        if image.format not in ALLOWED_FORMATS:
+            raise refuse(_("Only JPEG, PNG and WebP images are accepted."), "format")
+        width, height = image.size
+        if width < 1 or height < 1 or width * height > max_pixels:
+            raise _too_many_pixels(image.size, max_pixels)
+        try:
+            if image.format == "JPEG":
+                # Decode big JPEGs at a reduced scale straight away: far less memory.
+                side = settings.IMAGE_MASTER_MAX_SIDE
+                image.draft("RGB", (side, side))
+            image.load()
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+            raise _too_many_pixels(image.size, max_pixels) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise refuse(
+                _("The image is damaged or incomplete; export it again and retry."),
+                "damaged",
+            ) from None
+    return image
+
+
+def _too_many_pixels(size, max_pixels) -> ValidationError:
+    limit = f"{max_pixels / 1_000_000:g}"
+    if size is None:
+        return refuse(
+            _("The image declares far more pixels than the limit of %(max)s megapixels."),
+            "too_many_pixels",
+            max=limit,
+        )
+    return refuse(
+        _(
+            "The image is too large (%(width)s × %(height)s pixels); "
+            "the limit is %(max)s megapixels."
+        ),
+        "too_many_pixels",
+        width=size[0],
+        height=size[1],
+        max=limit,
+    )
+
+
+def process_upload(upload) -> ProcessedImage:
+    """Validate ``upload`` and re-encode it and its renditions in memory (nothing written)."""
+    image = open_checked(upload)
+    source_format = image.format
+    icc_profile = image.info.get("icc_profile")
+    image = ImageOps.exif_transpose(image)
+    image = _to_srgb(image, icc_profile)
+    side = settings.IMAGE_MASTER_MAX_SIDE
+    if max(image.size) > side:
+        image.thumbnail((side, side), PILImage.Resampling.LANCZOS)
+    extension = ALLOWED_FORMATS[source_format]
+    content = _encode(image, source_format)
+    processed = ProcessedImage(
+        extension=extension, content=content, width=image.width, height=image.height
+    )
+    for width in rendition_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = (
+            image
+            if width == image.width
+            else image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        )
+        processed.renditions.append(
+            (width, height, _encode(resized, "WEBP"), _encode(resized, "JPEG"))
+        )
+    return processed
+
+
+def rendition_widths(original_width: int) -> list[int]:
+    """The configured widths the original can fill; never upscaled, at least one."""
+    widths = [w for w in sorted(settings.IMAGE_RENDITION_WIDTHS) if w <= original_width]
+    return widths or [original_width]
+
+
+def _to_srgb(image: PILImage.Image, icc_profile: bytes | None) -> PILImage.Image:
+    """Pixels in RGB(A) sRGB: colours kept even though the ICC profile is not stored."""
+    has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    mode = "RGBA" if has_alpha else "RGB"
+    if icc_profile and image.mode in {"RGB", "RGBA", "CMYK"}:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            target = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(image, source, target, outputMode=mode)
+            if converted is not None:
+                image = converted
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            logger.info("Ignoring an unusable ICC profile in an upload.")
+    if image.mode != mode:
+        image = image.convert(mode)
+    # A fresh image from the pixels alone: no EXIF, ICC, XMP, text chunks or comments.
+    clean = PILImage.new(mode, image.size)
+    clean.paste(image)
+    return clean
+
+
+def _encode(image: PILImage.Image, target: str) -> bytes:
+    buffer = io.BytesIO()
+    if target == "JPEG":
+        if image.mode == "RGBA":
+            flat = PILImage.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image.save(
+            buffer,
+            "JPEG",
+            quality=settings.IMAGE_JPEG_QUALITY,
+            optimize=True,
+            progressive=True,
+        )
+    elif target == "WEBP":
+        image.save(buffer, "WEBP", quality=settings.IMAGE_WEBP_QUALITY, method=4)
+    else:
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@dataclass
+class StoredFiles:
+    name: str
+    renditions: list[dict]
+    names: list[str]
+
+
+def store(processed: ProcessedImage, storage: Storage | None = None) -> StoredFiles:
+    """Write the original and renditions under a generated name; all or nothing."""
+    storage = storage or default_storage
+    stem = uuid.uuid4().hex
+    month = timezone.now().strftime("%Y/%m")
+    written: list[str] = []
+
+    def write(name: str, content: bytes) -> str:
+        written.append(name)  # before writing: a partial file is removed as well
+        saved = storage.save(name, ContentFile(content))
+        written[-1] = saved
+        return saved
+
+    try:
+        name = write(f"images/{month}/{stem}.{processed.extension}", processed.content)
+        renditions = []
+        for width, height, webp, jpeg in processed.renditions:
+            renditions.append(
+                {
+                    "width": width,
+                    "height": height,
+                    "webp": write(f"renditions/{month}/{stem}-{width}.webp", webp),
+                    "jpeg": write(f"renditions/{month}/{stem}-{width}.jpg", jpeg),
+                }
+            )
+    except OSError as error:
+        delete_files(written, storage)
+        logger.error("Storing an uploaded image failed, nothing kept: %s", error)
+        raise ImageStorageError(disk_full=error.errno in {errno.ENOSPC, errno.EDQUOT}) from error
+    return StoredFiles(name=name, renditions=renditions, names=written)
+
+
+def delete_files(names: list[str], storage: Storage | None = None) -> None:
+    storage = storage or default_storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not remove %s", name)
