@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore
+.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore bench
 
 bootstrap:
 	@mkdir -p var
@@ -32,6 +32,10 @@ test:
 serve-prod:
 	@mkdir -p var
 	@scripts/serve_prod.sh
+
+# The benchmark (figures printed, JSON under var/bench/); BENCH_SECONDS, BENCH_SETS tune it.
+bench: bootstrap
+	@$(PY) -m bench.run
 
 # Backups of the configured database (var/backups/ by default) and their restore.
 backup: bootstrap

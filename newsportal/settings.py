@@ -155,6 +155,10 @@ DATABASE_STATEMENT_TIMEOUT_MS = env_int(
     "DATABASE_STATEMENT_TIMEOUT_MS", 10_000 if PRODUCTION else 0
 )
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+# A socket directory given as ?host=... (the embedded server) is the connection's HOST, so
+# that dbshell, pg_dump and friends find it too.
+if _db_options.get("host") and not DATABASES["default"].get("HOST"):
+    DATABASES["default"]["HOST"] = _db_options.pop("host")
 _db_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
 if DATABASE_STATEMENT_TIMEOUT_MS:
     _db_options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"

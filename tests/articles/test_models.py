@@ -81,3 +81,25 @@ def test_tag_slugs_are_transliterated():
 def test_article_url_names_its_category_id_and_slug():
     article = ArticleFactory(headline="Νέα εποχή", category=CategoryFactory(name="Διεθνή"))
     assert article.get_absolute_url() == f"/diethni/articles/{article.pk}/nea-epochi/"
+
+
+def test_article_links_follow_the_url_configuration_in_each_language():
+    from django.urls import reverse
+    from django.utils import translation
+
+    article = ArticleFactory(headline="Σύνοδος κορυφής", category=CategoryFactory(name="Διεθνή"))
+    tag_slug = "diplomatia"
+    for language in ("el", "en"):
+        with translation.override(language):
+            assert article.get_absolute_url() == reverse(
+                "articles:detail",
+                kwargs={"category": "diethni", "pk": article.pk, "slug": "synodos-koryfis"},
+            )
+            assert article.category.get_absolute_url() == reverse(
+                "articles:category", kwargs={"slug": "diethni"}
+            )
+            assert Tag(name="x", slug=tag_slug).get_absolute_url() == reverse(
+                "articles:tag", kwargs={"slug": tag_slug}
+            )
+    with translation.override("en"):
+        assert article.get_absolute_url().startswith("/en/diethni/")

@@ -1,0 +1,240 @@
+"""`make bench`: the portal's pages under load, as ratios to the framework's ceiling.
+
+For each data set (small, large) and each cache mode (off, and Redis when REDIS_URL is
+set), it starts the production profile (gunicorn, DEBUG off) on a free port against its
+own database, measures the ceiling (a tiny template and one query through the whole
+middleware stack) and then every page with wrk, and prints a table with PASS/MISS for
+each target. Results go to var/bench/<time>.json and var/bench/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg2
+from psycopg2 import sql
+
+from bench import datagen, load
+from bench.comment_posts import prepare_comment_posts
+from bench.server import Gunicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+PYTHON = sys.executable
+
+
+def base_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    sys.path.insert(0, str(ROOT))
+    from newsportal import embedded_db
+
+    return embedded_db.database_url()
+
+
+def database_url_for(base: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def ensure_database(base: str, name: str) -> str:
+    admin = psycopg2.connect(database_url_for(base, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+    return database_url_for(base, name)
+
+
+def recreate_database(base: str, name: str) -> str:
+    admin = psycopg2.connect(database_url_for(base, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))  # fmt: skip
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+    return database_url_for(base, name)
+
+
+def django_env(url: str, media_root: Path) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MEDIA_ROOT": str(media_root),
+        "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def prepare_dataset(base: str, dataset: datagen.DataSet, media_root: Path) -> tuple[str, dict]:
+    name = f"newsportal_bench_{dataset.name}"
+    url = ensure_database(base, name)
+    if datagen.stored_fingerprint(url) == datagen.fingerprint(dataset):
+        print(f"data set {dataset.name}: reused ({name})")
+        return url, datagen.landmarks(url)
+    print(f"data set {dataset.name}: generating into {name}")
+    started = time.monotonic()
+    url = recreate_database(base, name)
+    env = django_env(url, media_root)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],  # noqa: S603
+                   cwd=ROOT, env=env, check=True)  # fmt: skip
+    made = subprocess.run([PYTHON, "-m", "bench.make_images"], cwd=ROOT, env=env,  # noqa: S603
+                          check=True, capture_output=True, text=True)  # fmt: skip
+    image_ids = json.loads(made.stdout.strip().splitlines()[-1])
+    marks = datagen.generate(url, dataset, image_ids=image_ids, image_renditions={},
+                             log=lambda m: print(m, flush=True))  # fmt: skip
+    print(f"data set {dataset.name}: generated in {time.monotonic() - started:.0f} s")
+    return url, marks
+
+
+def collect_static(static_root: Path, media_root: Path, url: str) -> None:
+    env = {**django_env(url, media_root), "NEWSPORTAL_PROFILE": "production",
+           "SECRET_KEY": "collectstatic-only", "ALLOWED_HOSTS": "localhost",
+           "STATIC_ROOT": str(static_root)}  # fmt: skip
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],  # noqa: S603
+                   cwd=ROOT, env=env, check=True)  # fmt: skip
+
+
+def pages(marks: dict) -> list[dict]:
+    articles = marks["articles"]
+    deep = min(2000, marks["category_pages"])
+    return [
+        {"name": "home", "path": "/"},
+        {"name": "category p1", "path": f"/{marks['category']}/"},
+        {"name": f"category p{deep}", "path": f"/{marks['category']}/?page={deep}"},
+        {"name": "article 0 comments", "path": articles["zero"]},
+        {"name": "article 50 comments", "path": articles["fifty"]},
+        {"name": "article 500 comments", "path": articles["five_hundred"]},
+        {"name": "tag", "path": f"/tag/{marks['tag']}/"},
+        {"name": "search", "path": "/search/?" + urlencode({"q": marks["search_word"]})},
+        {"name": "feed poll 200", "path": "/roi-eidiseon/latest/"},
+        {"name": "feed poll 304", "path": "/roi-eidiseon/latest/", "etag": True},
+        {"name": "rss", "path": "/rss/"},
+        {"name": "sitemap", "path": "/sitemap.xml"},
+    ]
+
+
+def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, seconds: int,
+                wrk: str, static_root: Path, media_root: Path) -> dict:  # fmt: skip
+    log_path = OUT / "gunicorn.log"
+    results = {"label": label, "pages": {}}
+    with Gunicorn(database_url=url, redis_url=redis_url, static_root=static_root,
+                  log_path=log_path, extra_env={"MEDIA_ROOT": str(media_root),
+                  "COMMENTS_RATE_PER_MINUTE": "100000000",
+                  "COMMENTS_RATE_PER_HOUR": "100000000",
+                  "COMMENTS_FLOOD_PER_HOUR": "100000000",
+                  # Bench data is dated when it was generated; keep its comments open.
+                  "COMMENTS_CLOSE_AFTER_DAYS": "0"}) as server:  # fmt: skip
+        ceiling = measure_page(server.url, {"name": "ceiling", "path": "/__bench__/ceiling/"},
+                               seconds, wrk)  # fmt: skip
+        results["ceiling"] = ceiling
+        print(f"  {label}: ceiling {ceiling['rps']:.0f} req/s")
+        for page in pages(marks):
+            result = measure_page(server.url, page, seconds, wrk)
+            result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+            results["pages"][page["name"]] = result
+            print(f"  {label}: {page['name']:<24} {result['rps']:8.0f} req/s "
+                  f"{result['ratio'] * 100:6.1f}%  p50 {result['p50_ms']:.1f} ms  "
+                  f"queries {result['queries']}")  # fmt: skip
+        post = measure_comment_post(server, marks, seconds, wrk)
+        post["ratio"] = post["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+        results["pages"]["comment POST"] = post
+        print(f"  {label}: {'comment POST':<24} {post['rps']:8.0f} req/s  "
+              f"stored {post['stored']}")  # fmt: skip
+        results["worker_rss_mb"] = server.worker_rss_mb()
+    return results
+
+
+def measure_page(base: str, page: dict, seconds: int, wrk: str) -> dict:
+    url = base + page["path"]
+    headers = {}
+    for _ in range(3):  # warm the caches of every worker a little
+        status, response_headers = load.probe(url)
+    queries = response_headers.get("X-Queries")
+    if page.get("etag"):
+        etag = response_headers.get("ETag")
+        headers = {"If-None-Match": etag}
+        status, response_headers = load.probe(url, headers)
+        queries = response_headers.get("X-Queries")
+    result = load.run_wrk(wrk, url, seconds, headers=headers)
+    return {
+        "path": page["path"], "status": status, "rps": result.requests_per_second,
+        "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
+        "non_2xx_3xx": result.non_2xx_3xx, "queries": int(queries) if queries else None,
+    }  # fmt: skip
+
+
+def measure_comment_post(server: Gunicorn, marks: dict, seconds: int, wrk: str) -> dict:
+    script, count_stored = prepare_comment_posts(server, marks, OUT, seconds)
+    before = count_stored()
+    result = load.run_wrk(wrk, server.url + "/comments/post/0/", seconds, script=script)
+    stored = count_stored() - before
+    return {
+        "path": "/comments/post/<id>/", "rps": result.requests_per_second,
+        "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
+        "non_2xx_3xx": result.non_2xx_3xx, "queries": None, "stored": stored,
+        "requests": result.requests,
+    }  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--sets", default=os.environ.get("BENCH_SETS", "small,large"))
+    parser.add_argument("--prepare-only", action="store_true", help="Make the data sets only.")
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    wrk = load.ensure_wrk()
+    base = base_database_url()
+    media_root = OUT / "media"
+    static_root = OUT / "static"
+    redis_url = os.environ.get("REDIS_URL")
+    chosen = [s for s in (datagen.SMALL, datagen.LARGE) if s.name in args.sets.split(",")]
+    report = {"time": datetime.now().isoformat(timespec="seconds"), "seconds": args.seconds,
+              "runs": []}  # fmt: skip
+    collected = False
+    for dataset in chosen:
+        url, marks = prepare_dataset(base, dataset, media_root)
+        if args.prepare_only:
+            continue
+        if not collected:
+            collect_static(static_root, media_root, url)
+            collected = True
+        modes = [("off", None)] + ([("redis", redis_url)] if redis_url else [])
+        for mode, redis in modes:
+            label = f"{dataset.name}/cache {mode}"
+            run = measure_run(label=label, url=url, marks=marks, redis_url=redis,
+                              seconds=args.seconds, wrk=wrk, static_root=static_root,
+                              media_root=media_root)  # fmt: skip
+            run.update(dataset=dataset.name, cache=mode)
+            report["runs"].append(run)
+    if args.prepare_only:
+        return 0
+    from bench.report import evaluate, print_report
+
+    report["targets"] = evaluate(report)
+    print_report(report)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for path in (OUT / f"{stamp}.json", OUT / "latest.json"):
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nwritten: {OUT / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
