@@ -230,6 +230,10 @@ def _srcset(storage: Storage, renditions: tuple[tuple[str, int], ...]) -> str:
     return ", ".join(f"{storage.url(name)} {width}w" for name, width in renditions)
 
 
+# How many of the newest articles of each tag (and of the category) compete for "See also".
+RELATED_CANDIDATES = 20
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> ArticleQuerySet:
         """Articles a reader may see: published, with a publication time already passed.
@@ -265,6 +269,19 @@ class ArticleQuerySet(models.QuerySet):
 
         return matching(self, text, now=now)
 
+    def for_article_page(self) -> ArticleQuerySet:
+        """What the article page shows, tags included (as ``tag_list``), in one query."""
+        from django.db.models.functions import JSONObject
+
+        tags = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .order_by("tag__name")
+            .values(json=JSONObject(id="tag_id", name="tag__name", slug="tag__slug"))
+        )
+        return self.select_related("category", "hero_image", "author").annotate(
+            tag_list=ArraySubquery(tags)
+        )
+
     def for_headlines(self) -> ArticleQuerySet:
         """Only what a headline link needs: strips, the news feed, related lists."""
         return self.select_related("category").only(
@@ -291,7 +308,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=chosen.values("article_id"))
 
     def related_to(self, article: Article, tag_ids: list[int]) -> ArticleQuerySet:
-        """Shared tags first (most shared first), then the same category; never itself."""
+        """Shared tags first (most shared first), then the same category; never itself.
+
+        Candidates are the newest RELATED_CANDIDATES articles of each of the article's tags
+        and of its category, read first in one small query: a popular tag may hold half
+        the archive, and ranking all of its articles would cost more than the whole page.
+        Each candidate's shared tags are then counted through the (article, tag) index.
+        """
+        others = self.exclude(pk=article.pk).order_by("-published_at", "-pk")
+        newest_with_tag = others.filter(tagged_items__tag_id=OuterRef("pk")).values("pk")[
+            :RELATED_CANDIDATES
+        ]
+        candidate_ids = set(
+            Tag.objects.filter(pk__in=tag_ids)
+            .annotate(article_id=Func(ArraySubquery(newest_with_tag), function="unnest"))
+            .values_list("article_id", flat=True)
+            .union(
+                others.filter(category_id=article.category_id).values_list("pk", flat=True)[
+                    :RELATED_CANDIDATES
+                ]
+            )
+        )
         shared = (
             TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
             .order_by()
@@ -299,14 +336,8 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        candidates = Q(category_id=article.category_id)
-        if tag_ids:
-            candidates |= Q(
-                pk__in=TaggedArticle.objects.filter(tag_id__in=tag_ids).values("content_object")
-            )
         return (
-            self.exclude(pk=article.pk)
-            .filter(candidates)
+            self.filter(pk__in=candidate_ids)
             .annotate(
                 shared_tags=Coalesce(Subquery(shared), Value(0)),
                 same_category=Case(
@@ -516,9 +547,12 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # Every reader list is "newest first, id breaking ties": with the id in the index,
+            # PostgreSQL reads a page straight off it (and deep pages index-only), no sort.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_newest"),
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_category_published"
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_category_newest",
             ),
             GinIndex(fields=["search_vector"], name="article_search_vector"),
         ]

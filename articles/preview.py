@@ -121,9 +121,5 @@ def shared_preview(request, token: str):
     if not active:
         response = render(request, "articles/preview_link_gone.html", {"link": link}, status=410)
         return never_cached_or_indexed(response)
-    article = (
-        Article.objects.select_related("category", "hero_image", "author")
-        .prefetch_related("tags")
-        .get(pk=link.article_id)
-    )
+    article = Article.objects.for_article_page().get(pk=link.article_id)
     return render_preview(request, article, preview_link=link)

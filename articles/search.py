@@ -31,6 +31,8 @@ from articles.models import Article, body_text, search_config
 from articles.templatetags.news import categories_for
 
 MAX_QUERY_LENGTH = 500
+# How many of the newest matches are ranked (see matching()); the result count stops there.
+MAX_CANDIDATES = 500
 # A fresh article's score is up to twice its text rank; the boost halves after this many
 # days and fades towards nothing, so relevance leads and recency breaks near-ties.
 RECENCY_DAYS = 7
@@ -63,11 +65,22 @@ def recency_factor(now: datetime) -> Func:
 
 
 def matching(queryset, text: str, *, now: datetime | None = None):
-    """Articles of ``queryset`` matching ``text``, annotated with ``score``, best first."""
+    """Articles of ``queryset`` matching ``text``, annotated with ``score``, best first.
+
+    Only the newest MAX_CANDIDATES matches are ranked: a common word matches thousands of
+    articles, and ranking reads each one's whole vector, so the cost would grow with the
+    archive. The GIN index finds the matches and their dates decide the candidates; a news
+    reader rarely wants the thousandth-newest article that mentions "government".
+    """
     query = text_query(text)
+    candidates = (
+        queryset.filter(search_vector=query)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:MAX_CANDIDATES]
+    )
     rank = SearchRank(F("search_vector"), query, cover_density=True, normalization=Value(32))
     return (
-        queryset.filter(search_vector=query)
+        queryset.filter(pk__in=candidates)
         .annotate(score=rank * recency_factor(now or timezone.now()))
         .order_by("-score", "-published_at", "-pk")
     )
@@ -207,5 +220,6 @@ def search(request):
         for article in rows
     ]
     page.object_list = results
-    context.update(page_obj=page, results=results)
+    capped = MAX_CANDIDATES if paginator.count >= MAX_CANDIDATES else 0
+    context.update(page_obj=page, results=results, results_capped=capped)
     return render(request, "articles/search.html", context)

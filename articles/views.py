@@ -1,12 +1,12 @@
 """Reader pages: home, category, tag and article."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Category, Tag
+from articles.pagination import ArticlePaginator
 
 # How many of each category's newest articles the home page shows.
 HOME_PER_CATEGORY = 4
@@ -37,9 +37,13 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
+        paginator = ArticlePaginator(queryset, page_size, count_key=self.count_key())
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def count_key(self) -> str:
+        """Names the list for its cached total (see articles/pagination.py)."""
+        raise NotImplementedError
 
 
 class CategoryView(ArticleListView):
@@ -48,6 +52,9 @@ class CategoryView(ArticleListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return Article.objects.published().in_category(self.category).for_listing().newest_first()
+
+    def count_key(self) -> str:
+        return f"category:{self.category.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
@@ -65,6 +72,9 @@ class TagView(ArticleListView):
             .newest_first()
         )
 
+    def count_key(self) -> str:
+        return f"tag:{self.tag.pk}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
@@ -74,11 +84,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("category", "hero_image", "author")
-            .prefetch_related("tags")
-        )
+        return Article.objects.published().for_article_page()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -91,7 +97,13 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        tags = list(article.tags.all())
+        # Tags come with the article from for_article_page(), at no query of their own; an
+        # article fetched otherwise (the admin's preview) reads them.
+        tag_list = getattr(article, "tag_list", None)
+        if tag_list is None:
+            tags = list(article.tags.all())
+        else:
+            tags = [Tag(**values) for values in tag_list]
         related = (
             Article.objects.published()
             .related_to(article, [tag.pk for tag in tags])

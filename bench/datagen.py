@@ -61,8 +61,29 @@ def fingerprint(dataset: DataSet) -> str:
     return digest.hexdigest()[:16]
 
 
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """A newsroom-sized vocabulary with Zipf-like frequencies: the real words above are the
+    commonest, then some thousands of made-up Greek-looking words. The search word is left
+    out: it goes only into the articles chosen for it, so it matches a realistic share."""
+    syllables = [
+        c + v for c in "βγδζθκλμνξπρστφχ" for v in ["α", "ε", "η", "ι", "ο", "υ", "ω", "ου"]
+    ]
+    rng = random.Random(7)  # noqa: S311 - reproducible test data
+    made_up = {
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(4000)
+    }
+    words = [w for w in WORDS if w != SEARCH_WORD] + sorted(made_up)
+    weights = [1.0 / (rank + 10) for rank in range(len(words))]
+    return words, weights
+
+
+VOCABULARY, WEIGHTS = _vocabulary()
+# Share of articles that mention the benchmark's search word ("κυβέρνηση", government).
+SEARCH_WORD_EVERY = 12
+
+
 def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
+    return " ".join(rng.choices(VOCABULARY, WEIGHTS, k=n))
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
@@ -162,7 +183,7 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
             headline = f"{_sentence(rng, 7).capitalize()} {i}"
             lead = _sentence(rng, 28).capitalize() + "."
             paragraphs = [_sentence(rng, 60).capitalize() + "." for _ in range(4)]
-            if i % 7 == 0:
+            if i % SEARCH_WORD_EVERY == 0:
                 paragraphs[1] = f"Η {SEARCH_WORD} ανακοίνωσε νέα μέτρα. " + paragraphs[1]
             body = "<h2>" + _sentence(rng, 4) + "</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs)
             yield (

@@ -9,21 +9,29 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from articles import feed, seo
+from articles import feed, freshness, seo
 from articles.models import Category
+
+CATEGORY_CACHE_SECONDS = 3600
 
 register = template.Library()
 
 
 def categories_for(request) -> list[Category]:
-    """The menu's categories, fetched once per request (the search form reuses them)."""
+    """The menu's categories: kept in the cache per content version (a category change
+    replaces the version), and once per request (the search form reuses them)."""
     cached = getattr(request, "_categories", None)
     if cached is None:
-        cached = list(Category.objects.all())
+        key = f"categories:{freshness.current_version()}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = list(Category.objects.all())
+            cache.set(key, cached, CATEGORY_CACHE_SECONDS)
         if request is not None:
             request._categories = cached
     return cached

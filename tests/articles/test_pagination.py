@@ -1,0 +1,49 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import pagination
+from articles.models import Article
+from articles.pagination import ArticlePaginator
+from tests.factories import ArticleFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    category = CategoryFactory()
+    now = timezone.now()
+    for i in range(30):
+        ArticleFactory(category=category, published_at=now - timedelta(hours=i // 3))
+    return Article.objects.published().in_category(category).newest_first()
+
+
+def test_deep_pages_hold_the_same_articles_as_a_plain_offset(archive, monkeypatch):
+    monkeypatch.setattr(pagination, "DEEP_OFFSET", 5)  # every page but the first is "deep"
+    paginator = ArticlePaginator(archive, 7, count_key="test")
+    expected = list(archive)
+    seen = []
+    for number in paginator.page_range:
+        seen += list(paginator.page(number).object_list)
+    assert seen == expected
+
+
+def test_a_deep_page_reads_ids_then_rows(archive, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(pagination, "DEEP_OFFSET", 5)
+    paginator = ArticlePaginator(archive, 7, count_key="test")
+    assert paginator.count == 30
+    with django_assert_num_queries(2):
+        assert len(list(paginator.page(3).object_list)) == 7
+
+
+def test_the_total_is_counted_once_per_content_version(
+    archive, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert ArticlePaginator(archive, 7, count_key="test").count == 30
+    with django_assert_num_queries(0):
+        assert ArticlePaginator(archive, 7, count_key="test").count == 30
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(category=archive.first().category)
+    assert ArticlePaginator(archive.all(), 7, count_key="test").count == 31
