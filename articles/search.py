@@ -9,6 +9,7 @@ are OR-ed, so it finds articles of either language with one index scan.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from datetime import date, datetime, time, timedelta
@@ -16,23 +17,27 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Concat
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from articles import freshness
 from articles.models import Article, body_text, search_config
 from articles.templatetags.news import categories_for
 
 MAX_QUERY_LENGTH = 500
 # How many of the newest matches are ranked (see matching()); the result count stops there.
 MAX_CANDIDATES = 500
+# Ranked results are reused this long at most (and never past a content change).
+RESULTS_CACHE_SECONDS = 600
 # A fresh article's score is up to twice its text rank; the boost halves after this many
 # days and fades towards nothing, so relevance leads and recency breaks near-ties.
 RECENCY_DAYS = 7
@@ -130,6 +135,22 @@ def highlighted(marked: str) -> SafeString:
     return mark_safe(highlighted_html)  # noqa: S308  # nosemgrep  # nosec B308 B703
 
 
+def ranked_ids(ranked, params) -> list[int]:
+    """The ids of the ranked matches (at most MAX_CANDIDATES), best first.
+
+    Kept in the cache per content version, query, filters and language: a name in the
+    news is searched by thousands of readers, and its ranking only changes with the content.
+    """
+    identity = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k != "page")
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    key = f"search:{freshness.current_version()}:{translation.get_language()}:{digest}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(ranked.values_list("pk", flat=True))
+        cache.set(key, ids, RESULTS_CACHE_SECONDS)
+    return ids
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search for"),
@@ -204,12 +225,13 @@ def search(request):
         return render(request, "articles/search.html", context)
 
     ranked = form.filter(Article.objects.published()).search(text)
-    paginator = Paginator(ranked.values("pk"), settings.ARTICLES_PER_PAGE)
+    paginator = Paginator(ranked_ids(ranked, request.GET), settings.ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    # The page's rows, their snippets and their cards in one query: ts_headline runs
-    # only for the ids of this page (the subquery), never for every match.
-    rows = with_snippets(
-        matching(Article.objects.filter(pk__in=page.object_list), text).for_listing(), text
+    # The page's rows with their snippets: ts_headline runs only for these ids.
+    order = {pk: index for index, pk in enumerate(page.object_list)}
+    rows = sorted(
+        with_snippets(Article.objects.filter(pk__in=order).for_listing(), text),
+        key=lambda article: order[article.pk],
     )
     results = [
         {

@@ -66,10 +66,13 @@ def test_english_articles_are_found_with_english_stemming(client, unrelated):
     assert "'rais':" in stored
 
 
-def test_the_stored_vector_follows_every_edit(client, zelensky):
+def test_the_stored_vector_follows_every_edit(
+    client, zelensky, django_capture_on_commit_callbacks
+):
     assert found(client, "γεωργία") == []
-    zelensky.headline = "Νέο πρόγραμμα για τη γεωργία"
-    zelensky.save()
+    with django_capture_on_commit_callbacks(execute=True):  # as a real save commits
+        zelensky.headline = "Νέο πρόγραμμα για τη γεωργία"
+        zelensky.save()
     assert found(client, "γεωργία") == [zelensky.headline]
     assert found(client, "Ζελένσκι") == []  # the old headline is gone from the vector
 
@@ -148,7 +151,12 @@ def test_snippets_are_computed_only_for_the_rows_of_the_page(client, settings):
     assert len(response.context["results"]) == 5
     with_headline = [q["sql"] for q in queries if "ts_headline" in q["sql"]]
     assert len(with_headline) == 1
-    assert re.search(r"IN \(SELECT .* LIMIT 5 OFFSET 5\)", with_headline[0])
+    # Only the five ids of page 2 reach ts_headline.
+    page_ids = re.search(r'"articles_article"\."id" IN \(([\d, ]+)\)', with_headline[0])
+    assert page_ids
+    assert sorted(int(pk) for pk in page_ids.group(1).split(",")) == sorted(
+        result["article"].pk for result in response.context["results"]
+    )
 
 
 def test_results_paginate_and_keep_the_query(client, settings):
@@ -270,3 +278,32 @@ def test_search_page_query_count_is_fixed(client, django_assert_max_num_queries,
         response = client.get("/search/", {"q": "πυρκαγιά", "category": categories[0].slug})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(20, -(-articles // 4))
+
+
+def test_ranked_results_are_reused_until_the_content_changes(
+    client, django_capture_on_commit_callbacks
+):
+    ArticleFactory(headline="Ο προϋπολογισμός ψηφίστηκε")
+    first = client.get("/search/", {"q": "προϋπολογισμός"})
+    assert first.context["page_obj"].paginator.count == 1
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/search/", {"q": "προϋπολογισμός"})
+    assert not any("ts_rank_cd" in q["sql"] for q in queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(headline="Νέος προϋπολογισμός για το 2027")
+    assert client.get("/search/", {"q": "προϋπολογισμός"}).context["page_obj"].paginator.count == 2
+
+
+def test_only_the_newest_matches_are_ranked(client, monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    now = timezone.now()
+    for i in range(5):
+        ArticleFactory(headline=f"Σεισμός στην Κρήτη {i}", published_at=now - timedelta(hours=i))
+    response = client.get("/search/", {"q": "σεισμός"})
+    assert response.context["page_obj"].paginator.count == 3
+    assert response.context["results_capped"] == 3
+    assert {r["article"].headline for r in response.context["results"]} == {
+        f"Σεισμός στην Κρήτη {i}" for i in range(3)
+    }
