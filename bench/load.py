@@ -62,8 +62,9 @@ def parse_wrk(output: str) -> Result:
 
 
 def run_wrk(wrk: str, url: str, seconds: int, *, headers: dict | None = None,
-            script: Path | None = None) -> Result:  # fmt: skip
-    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+            script: Path | None = None, connections: int = CONNECTIONS) -> Result:  # fmt: skip
+    threads = min(THREADS, connections)
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if script:

@@ -121,6 +121,12 @@ def pages(marks: dict) -> list[dict]:
         {"name": "article 500 comments", "path": articles["five_hundred"]},
         {"name": "tag", "path": f"/tag/{marks['tag']}/"},
         {"name": "search", "path": "/search/?" + urlencode({"q": marks["search_word"]})},
+        # One reader at a time: the latency a reader sees, without other requests queued.
+        {
+            "name": "search (1 reader)",
+            "path": "/search/?" + urlencode({"q": marks["search_word"]}),
+            "connections": 1,
+        },
         {"name": "feed poll 200", "path": "/roi-eidiseon/latest/"},
         {"name": "feed poll 304", "path": "/roi-eidiseon/latest/", "etag": True},
         {"name": "rss", "path": "/rss/"},
@@ -170,7 +176,9 @@ def measure_page(base: str, page: dict, seconds: int, wrk: str) -> dict:
         headers = {"If-None-Match": etag}
         status, response_headers = load.probe(url, headers)
         queries = response_headers.get("X-Queries")
-    result = load.run_wrk(wrk, url, seconds, headers=headers)
+    result = load.run_wrk(
+        wrk, url, seconds, headers=headers, connections=page.get("connections", load.CONNECTIONS)
+    )
     return {
         "path": page["path"], "status": status, "rps": result.requests_per_second,
         "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
@@ -191,6 +199,20 @@ def measure_comment_post(server: Gunicorn, marks: dict, seconds: int, wrk: str) 
     }  # fmt: skip
 
 
+def local_redis() -> str | None:
+    """This machine's Redis on 127.0.0.1:6379 (database 14), when one answers."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/14"
+    except OSError:
+        return None
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
@@ -203,7 +225,7 @@ def main() -> int:
     base = base_database_url()
     media_root = OUT / "media"
     static_root = OUT / "static"
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = os.environ.get("REDIS_URL") or local_redis()
     chosen = [s for s in (datagen.SMALL, datagen.LARGE) if s.name in args.sets.split(",")]
     report = {"time": datetime.now().isoformat(timespec="seconds"), "seconds": args.seconds,
               "runs": []}  # fmt: skip
