@@ -84,8 +84,9 @@ def matching(queryset, text: str, *, now: datetime | None = None):
         .values("pk")[:MAX_CANDIDATES]
     )
     rank = SearchRank(F("search_vector"), query, cover_density=True, normalization=Value(32))
+    # The candidates already passed every filter: the outer query only reads them by id.
     return (
-        queryset.filter(pk__in=candidates)
+        queryset.model.objects.filter(pk__in=candidates)
         .annotate(score=rank * recency_factor(now or timezone.now()))
         .order_by("-score", "-published_at", "-pk")
     )

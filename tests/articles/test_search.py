@@ -66,9 +66,7 @@ def test_english_articles_are_found_with_english_stemming(client, unrelated):
     assert "'rais':" in stored
 
 
-def test_the_stored_vector_follows_every_edit(
-    client, zelensky, django_capture_on_commit_callbacks
-):
+def test_the_stored_vector_follows_every_edit(client, zelensky, django_capture_on_commit_callbacks):
     assert found(client, "γεωργία") == []
     with django_capture_on_commit_callbacks(execute=True):  # as a real save commits
         zelensky.headline = "Νέο πρόγραμμα για τη γεωργία"
