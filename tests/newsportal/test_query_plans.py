@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 ARTICLES, COMMENTS, TAGS = 50_000, 60_000, 500
 WATCHED = {"articles_article", "comments_comment"}
 
+# Only our own integer constants are formatted into this script.
 SHAPE = f"""
 INSERT INTO articles_category (name, slug, menu_order, description)
 SELECT 'Ενότητα ' || g, 'plan-' || g, g, '' FROM generate_series(1, 20) g;
@@ -38,7 +39,8 @@ LATERAL (SELECT CASE WHEN g % 12 = 0 THEN '<p>Η κυβέρνηση αποφάσ
 
 INSERT INTO articles_taggedarticle (content_object_id, tag_id)
 SELECT a.id, t.id FROM articles_article a
-JOIN articles_tag t ON t.id - (SELECT min(id) FROM articles_tag) IN (a.id % {TAGS}, (a.id * 7) % {TAGS})
+JOIN articles_tag t
+  ON t.id - (SELECT min(id) FROM articles_tag) IN (a.id % {TAGS}, (a.id * 7) % {TAGS})
 ON CONFLICT DO NOTHING;
 
 INSERT INTO comments_comment (
