@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.http import parse_etags
 
 from articles import freshness
@@ -31,19 +33,33 @@ CACHEABLE_PARAMETERS = {"page", "comments", "before"}
 # Tracking parameters that never change a page: ignored for the key.
 IGNORED_PARAMETERS = {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
                       "fbclid", "gclid"}  # fmt: skip
-STORED_HEADERS = ("Content-Type", "Content-Language")
+# Headers set per response by middleware outside this one, or about this response only.
+NOT_REPLAYED_HEADERS = {
+    "set-cookie", "date", "etag", "cache-control", "content-length", "x-request-id",
+    "content-security-policy", "content-security-policy-report-only",
+}  # fmt: skip
+
+
+def _view_name(request) -> str | None:
+    """The URL's view name, resolved here because a hit is answered before the middleware
+    that would resolve it (and activate the language of an /en/ path) has run."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
 
 
 def _eligible(request) -> bool:
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
         return False
-    match = request.resolver_match
-    if match is None or match.view_name not in settings.PAGE_CACHE_VIEWS:
-        return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or settings.MESSAGES_COOKIE_NAME in cookies:
         return False
-    return set(request.GET) - IGNORED_PARAMETERS <= CACHEABLE_PARAMETERS
+    if not set(request.GET) - IGNORED_PARAMETERS <= CACHEABLE_PARAMETERS:
+        return False
+    return _view_name(request) in settings.PAGE_CACHE_VIEWS
 
 
 def _key(request, version: str) -> str:
@@ -74,15 +90,31 @@ def _mark_public(response, etag: str) -> None:
 
 
 class AnonymousPageCacheMiddleware:
+    """Answers a hit before sessions, CSRF, locale, messages and the view are involved."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        plan = getattr(request, "_page_cache_plan", None)
-        if plan is None or getattr(response, "_served_from_page_cache", False):
+        if not _eligible(request):
+            return self.get_response(request)
+        version = freshness.current_version()
+        key = _key(request, version)
+        etag = f'W/"{key.rsplit(":", 1)[1][:20]}-{version}"'
+        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+            response = HttpResponseNotModified()
+            _mark_public(response, etag)
             return response
-        key, etag = plan
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            _mark_public(response, etag)
+            return response
+
+        response = self.get_response(request)
         if _storable(response):
             _mark_public(response, etag)
             timeout = settings.PAGE_CACHE_SECONDS
@@ -90,27 +122,12 @@ class AnonymousPageCacheMiddleware:
             if until_due is not None:
                 timeout = min(timeout, int(until_due))
             if timeout > 0:
-                headers = {name: response[name] for name in STORED_HEADERS if name in response}
+                # The headers the inner middleware gave the page (language, framing, Vary),
+                # replayed on hits; outer middleware (CSP, security, request id) adds its own.
+                headers = [
+                    (name, value)
+                    for name, value in response.items()
+                    if name.lower() not in NOT_REPLAYED_HEADERS
+                ]
                 cache.set(key, (response.content, headers), timeout)
-        return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if not _eligible(request):
-            return None
-        version = freshness.current_version()
-        key = _key(request, version)
-        etag = f'W/"{key.rsplit(":", 1)[1][:20]}-{version}"'
-        request._page_cache_plan = (key, etag)
-        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
-            response = HttpResponseNotModified()
-        else:
-            cached = cache.get(key)
-            if cached is None:
-                return None
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-        _mark_public(response, etag)
-        response._served_from_page_cache = True
         return response

@@ -35,6 +35,10 @@ def test_a_second_anonymous_visit_runs_no_query(client, site, django_assert_num_
         assert second["ETag"] == first["ETag"]
         assert second["Cache-Control"] == "public, no-cache"
         assert "Content-Security-Policy" in second
+        # Headers of the inner middleware are replayed; the language is the page's own.
+        for header in ("X-Frame-Options", "Content-Language", "Content-Type"):
+            assert second[header] == first[header], (url, header)
+        assert second["Content-Language"] == ("en" if url.startswith("/en/") else "el")
 
 
 def test_a_matching_etag_answers_304_with_no_query(client, site, django_assert_num_queries):
