@@ -32,7 +32,9 @@ HIDDEN_FIELDS = ("parent", "token", "website")
 
 
 def _published_article(pk: int) -> Article:
-    return get_object_or_404(Article.objects.published().select_related("category"), pk=pk)
+    # The comment rules and the redirect need neither the text nor the search vector.
+    articles = Article.objects.published().select_related("category")
+    return get_object_or_404(articles.defer("body", "body_html", "search_vector"), pk=pk)
 
 
 def _visible_comment(pk: int) -> Comment:
