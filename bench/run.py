@@ -142,7 +142,6 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                   log_path=log_path, extra_env={"MEDIA_ROOT": str(media_root),
                   "COMMENTS_RATE_PER_MINUTE": "100000000",
                   "COMMENTS_RATE_PER_HOUR": "100000000",
-                  "COMMENTS_FLOOD_PER_HOUR": "100000000",
                   # Bench data is dated when it was generated; keep its comments open.
                   "COMMENTS_CLOSE_AFTER_DAYS": "0"}) as server:  # fmt: skip
         ceiling = measure_page(server.url, {"name": "ceiling", "path": "/__bench__/ceiling/"},
