@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg2
+from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 20_000
@@ -116,6 +117,31 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
     cursor.copy_expert(statement, buffer)
 
 
+BULK_TABLES = ("articles_article", "articles_taggedarticle", "comments_comment")
+
+
+def _drop_plain_indexes(cursor) -> list[str]:
+    """Drop the indexes no constraint owns on the bulk tables; return how to rebuild them.
+
+    Building an index once over a million rows is several times faster than keeping it
+    current through a million inserts.
+    """
+    cursor.execute(
+        """
+        SELECT x.relname, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+        JOIN pg_class x ON x.oid = i.indexrelid
+        WHERE t.relname = ANY(%s) AND NOT EXISTS (
+            SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        """,
+        [list(BULK_TABLES)],
+    )
+    found = cursor.fetchall()
+    for name, _ in found:
+        cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    return [definition for _, definition in found]
+
+
 def stored_fingerprint(url: str) -> str | None:
     connection = psycopg2.connect(url)
     try:
@@ -147,6 +173,14 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
     connection = psycopg2.connect(url)
     connection.autocommit = False
     cursor = connection.cursor()
+    cursor.execute("SET maintenance_work_mem = '256MB'")
+    try:
+        # Rows are consistent by construction: skip the per-row foreign-key triggers.
+        cursor.execute("SAVEPOINT replica")
+        cursor.execute("SET session_replication_role = replica")
+    except psycopg2.Error:
+        cursor.execute("ROLLBACK TO SAVEPOINT replica")
+    rebuild = _drop_plain_indexes(cursor)
 
     log(f"  sections and tags ({dataset.categories}, {dataset.tags})")
     categories = [(i, f"Ενότητα {i}", f"enotita-{i}", i * 10, "Ειδήσεις της ενότητας.")
@@ -250,6 +284,10 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
         comment_rows(),
     )  # fmt: skip
 
+    log(f"  indexes ({len(rebuild)})")
+    for definition in rebuild:
+        cursor.execute(definition)
+    cursor.execute("SET session_replication_role = DEFAULT")
     for table in ("articles_category", "articles_tag", "articles_article",
                   "articles_taggedarticle", "comments_comment"):  # fmt: skip
         cursor.execute(
