@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore
+.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore lighthouse
 
 bootstrap:
 	@mkdir -p var
@@ -32,6 +32,12 @@ test:
 serve-prod:
 	@mkdir -p var
 	@scripts/serve_prod.sh
+
+# Lighthouse 12 (npm, installed into var/node/) on four reader pages of the production
+# profile with the demo content: prints the four scores per page, JSON in var/lighthouse/.
+lighthouse: bootstrap
+	@DEBUG=0 $(PY) manage.py migrate --noinput -v 0
+	@$(PY) scripts/lighthouse.py
 
 # Backups of the configured database (var/backups/ by default) and their restore.
 backup: bootstrap

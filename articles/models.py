@@ -122,11 +122,6 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def colour_key(self) -> str:
-        """The colour templates use (class ``section-colour--<key>``): chosen, or by menu order."""
-        return self.colour or SECTION_PALETTE[self.menu_order % len(SECTION_PALETTE)]
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Category, self.name, exclude_pk=self.pk, max_length=80)
@@ -135,6 +130,11 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:category", kwargs={"slug": self.slug})
+
+    @property
+    def colour_key(self) -> str:
+        """The colour templates use (class ``section-colour--<key>``): chosen, or by menu order."""
+        return self.colour or SECTION_PALETTE[self.menu_order % len(SECTION_PALETTE)]
 
 
 class Tag(TagBase):

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -106,6 +107,10 @@ def alternate_languages(context):
     language's page), with absolute URLs as search engines require."""
     request = context.get("request")
     if request is None:
+        return {"alternates": []}
+    try:
+        request.get_host()
+    except DisallowedHost:  # the 400 page for a forged Host header names no alternates
         return {"alternates": []}
     alternates = [
         (language["code"], request.build_absolute_uri(language["url"]))
