@@ -36,7 +36,6 @@ serve-prod:
 # Lighthouse 12 (npm, installed into var/node/) on four reader pages of the production
 # profile with the demo content: prints the four scores per page, JSON in var/lighthouse/.
 lighthouse: bootstrap
-	@DEBUG=0 $(PY) manage.py migrate --noinput -v 0
 	@$(PY) scripts/lighthouse.py
 
 # Backups of the configured database (var/backups/ by default) and their restore.

@@ -201,15 +201,15 @@ def main() -> int:
     ensure_tools()
     REPORTS.mkdir(parents=True, exist_ok=True)
     given = os.environ.get("LIGHTHOUSE_URL", "").rstrip("/")
-    paths = pages_to_measure()
     results: dict[str, dict[str, int]] = {}
     if given:
         wait_for(given + "/healthz", None, seconds=10)
-        for name, path in paths.items():
+        for name, path in pages_to_measure().items():
             results[name] = lighthouse(name, given + path)
     else:
+        # The server's start migrates and seeds the demo content: pages are chosen after it.
         with ProductionProfile() as server:
-            for name, path in paths.items():
+            for name, path in pages_to_measure().items():
                 results[name] = lighthouse(name, server.url + path)
 
     print()
