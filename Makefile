@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore bench
+.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore bench lighthouse
 
 bootstrap:
 	@mkdir -p var
@@ -36,6 +36,10 @@ serve-prod:
 # The benchmark (figures printed, JSON under var/bench/); BENCH_SECONDS, BENCH_SETS tune it.
 bench: bootstrap
 	@$(PY) -m bench.run
+# Lighthouse 12 (npm, installed into var/node/) on four reader pages of the production
+# profile with the demo content: prints the four scores per page, JSON in var/lighthouse/.
+lighthouse: bootstrap
+	@$(PY) scripts/lighthouse.py
 
 # Backups of the configured database (var/backups/ by default) and their restore.
 backup: bootstrap

@@ -45,8 +45,8 @@ def local_datetime(value) -> str:
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "menu_order"]
-    list_editable = ["menu_order"]
+    list_display = ["name", "slug", "menu_order", "colour"]
+    list_editable = ["menu_order", "colour"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

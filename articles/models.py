@@ -6,7 +6,7 @@ see"; every reader page, feed, sitemap and template tag starts from it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -62,6 +62,24 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_le
     return slug
 
 
+class SectionColour(models.TextChoices):
+    """A section's colour on labels and headings; static/css/site.css has each one twice,
+    for the light and the dark scheme, both with AA contrast on the page background."""
+
+    BLUE = "blue", _("Blue")
+    RED = "red", _("Red")
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    PURPLE = "purple", _("Purple")
+    TEAL = "teal", _("Teal")
+    SLATE = "slate", _("Slate")
+    MAGENTA = "magenta", _("Magenta")
+
+
+# Sections without a chosen colour take one from this palette by their menu order.
+SECTION_PALETTE = [choice.value for choice in SectionColour]
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(
@@ -76,6 +94,16 @@ class Category(models.Model):
         _("menu order"), default=0, help_text=_("Lower numbers come first in the menu.")
     )
     description = models.TextField(_("description"), blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=12,
+        choices=SectionColour.choices,
+        blank=True,
+        help_text=_(
+            "The section’s colour on labels and headings. Leave empty to take the next "
+            "colour of the palette by menu order."
+        ),
+    )
 
     class Meta:
         ordering = ["menu_order", "name"]
@@ -86,6 +114,10 @@ class Category(models.Model):
                 condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
                 name="category_slug_not_reserved",
                 violation_error_message=_("This slug is reserved by the site."),
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__in=["", *SECTION_PALETTE]),
+                name="category_colour_valid",
             ),
         ]
 
@@ -100,6 +132,11 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return links.category_url(self.slug)
+
+    @property
+    def colour_key(self) -> str:
+        """The colour templates use (class ``section-colour--<key>``): chosen, or by menu order."""
+        return self.colour or SECTION_PALETTE[self.menu_order % len(SECTION_PALETTE)]
 
 
 class Tag(TagBase):
@@ -253,6 +290,14 @@ class ArticleQuerySet(models.QuerySet):
     def most_commented(self) -> ArticleQuerySet:
         """Most approved comments first (a counter kept on the article: no join, no count)."""
         return self.filter(comment_count__gt=0).order_by("-comment_count", "-published_at", "-pk")
+
+    def most_read(self, since: date) -> ArticleQuerySet:
+        """Most read since ``since`` (a day), from the daily counters of `ReadCount`."""
+        return (
+            self.filter(reads__day__gte=since)
+            .annotate(read_total=Sum("reads__count"))
+            .order_by("-read_total", "-published_at", "-pk")
+        )
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-pk")
@@ -810,3 +855,30 @@ class EditLock(models.Model):
 
     def is_stale(self, now: datetime | None = None) -> bool:
         return self.expires_at <= (now or timezone.now())
+
+
+class ReadCount(models.Model):
+    """How many readers opened an article on one day (Athens time).
+
+    Reads are counted by a small request the article page's script sends once it is
+    visible (`articles/reads.py`), never by the cached page itself, and reach this table
+    in batches: the home page's "most read" list sums the last days' rows in one query.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="reads", verbose_name=_("article")
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        ordering = ["-day", "-count"]
+        verbose_name = _("daily reads")
+        verbose_name_plural = _("daily reads")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="read_count_article_day"),
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="read_count_day_article")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.count}"

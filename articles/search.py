@@ -152,6 +152,17 @@ def ranked_ids(ranked, params) -> list[int]:
     return ids
 
 
+class SectionSelect(forms.Select):
+    """Section names are the newsroom's words: each option says their language, so that an
+    English page reads them as Greek (the "All sections" option stays in the page's)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = settings.LANGUAGE_CODE
+        return option
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search for"),
@@ -160,7 +171,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("Words, a “quoted phrase”, or a word with a minus sign to exclude it."),
     )
-    category = forms.ChoiceField(label=_("Section"), required=False)
+    category = forms.ChoiceField(label=_("Section"), required=False, widget=SectionSelect)
     date_from = forms.DateField(
         label=_("From"),
         required=False,

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from articles import images
-from articles.models import Article, Category, Image, article_history
+from articles.models import Article, Category, Image, ReadCount, article_history
 from articles.sanitize import render_body
 
 logger = logging.getLogger(__name__)
@@ -266,3 +267,26 @@ def refresh_bodies_showing(*, image: Image) -> int:
         Article.objects.filter(pk=article.pk).update(body_html=html)
         count += 1
     return count
+
+
+def add_reads(*, article_id: int, day: date, reads: int) -> ReadCount | None:
+    """Add ``reads`` to an article's counter for ``day`` (one batch from articles/reads.py).
+
+    Only published articles are counted: a row is created only for one. Two batches for a
+    new day at once meet on the unique constraint; the loser adds to the winner's row.
+    """
+    with transaction.atomic():
+        rows = ReadCount.objects.filter(article_id=article_id, day=day)
+        if rows.update(count=F("count") + reads):
+            return rows.get()
+        if not Article.objects.published().filter(pk=article_id).exists():
+            return None
+        counter = ReadCount(article_id=article_id, day=day, count=reads)
+        counter.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                counter.save()
+        except IntegrityError:
+            rows.update(count=F("count") + reads)
+            return rows.get()
+        return counter

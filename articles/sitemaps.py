@@ -162,6 +162,8 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             disallowed += [reverse("articles:search"), reverse("articles:feed_latest")]
+            # The read counter (articles/reads.py): crawlers that run scripts are no readers.
+            disallowed.append(reverse("articles:read", args=[0]).removesuffix("0/read/"))
     return render(
         request,
         "robots.txt",

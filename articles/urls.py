@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feed, feeds, preview, search, views
+from articles import feed, feeds, preview, reads, search, views
 
 app_name = "articles"
 
@@ -34,6 +34,8 @@ urlpatterns = [
         name="atom_category",
     ),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    # Counts a reader for "most read" (static/js/reads.js); "articles" is a reserved slug.
+    path("articles/<int:pk>/read/", reads.read, name="read"),
     # Signed, expiring links that show an unpublished article to someone without an account.
     path("preview/<str:token>/", preview.shared_preview, name="preview"),
     path("<slug:slug>/", views.CategoryView.as_view(), name="category"),

@@ -183,10 +183,10 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
     rebuild = _drop_plain_indexes(cursor)
 
     log(f"  sections and tags ({dataset.categories}, {dataset.tags})")
-    categories = [(i, f"Ενότητα {i}", f"enotita-{i}", i * 10, "Ειδήσεις της ενότητας.")
+    categories = [(i, f"Ενότητα {i}", f"enotita-{i}", i * 10, "Ειδήσεις της ενότητας.", "")
                   for i in range(1, dataset.categories + 1)]  # fmt: skip
-    _copy(cursor, "articles_category", ["id", "name", "slug", "menu_order", "description"],
-          categories)  # fmt: skip
+    _copy(cursor, "articles_category",
+          ["id", "name", "slug", "menu_order", "description", "colour"], categories)  # fmt: skip
     tags = [(i, f"θέμα {i}", f"thema-{i}") for i in range(1, dataset.tags + 1)]
     _copy(cursor, "articles_tag", ["id", "name", "slug"], tags)
 

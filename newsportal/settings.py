@@ -414,3 +414,9 @@ EDIT_LOCK_HEARTBEAT_INTERVAL = 30
 EDIT_LOCK_HEARTBEAT_TTL = 90
 # How long a preview link for someone without an account works (it can be revoked sooner).
 PREVIEW_LINK_LIFETIME = env_int("PREVIEW_LINK_LIFETIME", 72 * 3600)
+# Reader experience (design, "most read").
+# Reads reach the database in batches of this many per article (articles/reads.py): one
+# write per batch however many readers a breaking story draws. 1 counts every read at once.
+READS_FLUSH_EVERY = env_int("READS_FLUSH_EVERY", 10 if PRODUCTION else 1)
+# The home page's "most read" list sums the reads of this many last days (today included).
+MOST_READ_DAYS = env_int("MOST_READ_DAYS", 2)

@@ -10,16 +10,19 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from articles import feed, freshness, seo
-from articles.models import Category
+from articles.models import Article, Category
 
 CATEGORY_CACHE_SECONDS = 3600
 
 register = template.Library()
+
+MOST_READ_LIMIT = 5
 
 
 def categories_for(request) -> list[Category]:
@@ -79,10 +82,11 @@ def article_seo(context, article, tags):
     }
 
 
-@register.inclusion_tag("includes/language_switch.html", takes_context=True)
-def language_switch(context):
-    """Links to this same page in each language (Greek unprefixed, English under /en/)."""
-    request = context.get("request")
+def page_in_languages(request) -> list[dict]:
+    """This same page in each language (Greek unprefixed, English under /en/), once per request."""
+    cached = getattr(request, "_page_in_languages", None)
+    if cached is not None:
+        return cached
     current = translation.get_language()
     path = request.get_full_path() if request else "/"
     languages = [
@@ -94,4 +98,69 @@ def language_switch(context):
         }
         for code, name in settings.LANGUAGES
     ]
-    return {"languages": languages}
+    if request is not None:
+        request._page_in_languages = languages
+    return languages
+
+
+@register.inclusion_tag("includes/language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to this same page in each language."""
+    return {"languages": page_in_languages(context.get("request"))}
+
+
+@register.inclusion_tag("includes/alternate_languages.html", takes_context=True)
+def alternate_languages(context):
+    """``<link rel="alternate" hreflang>`` for each language and x-default (the default
+    language's page), with absolute URLs as search engines require."""
+    request = context.get("request")
+    if request is None:
+        return {"alternates": []}
+    try:
+        request.get_host()
+    except DisallowedHost:  # the 400 page for a forged Host header names no alternates
+        return {"alternates": []}
+    alternates = [
+        (language["code"], request.build_absolute_uri(language["url"]))
+        for language in page_in_languages(request)
+    ]
+    default = dict(alternates).get(settings.LANGUAGE_CODE)
+    if default:
+        alternates.append(("x-default", default))
+    return {"alternates": alternates}
+
+
+@register.inclusion_tag("includes/most_read.html")
+def most_read():
+    """The home page's "most read" list: reads of the last MOST_READ_DAYS days, one query.
+
+    The home page is cached whole, so the list is as fresh as the cached page (minutes);
+    counting reads never replaces the freshness token (see articles/reads.py).
+    """
+    since = timezone.localdate() - timedelta(days=max(1, settings.MOST_READ_DAYS) - 1)
+    articles = (
+        Article.objects.published()
+        .most_read(since)
+        .select_related("category")
+        .only("headline", "slug", "language", "published_at", "category__slug")
+    )[:MOST_READ_LIMIT]
+    return {"articles": list(articles)}
+
+
+@register.simple_tag
+def site_language() -> str:
+    """The language the newsroom writes section names, tags and the site's name in.
+
+    Fragments rendered without a request (the cached news feed) have no context
+    processors, so this is a tag: pages in another language mark those words with it.
+    """
+    return settings.LANGUAGE_CODE
+
+
+@register.filter
+def number(value) -> str:
+    """A whole number with the language's digit grouping: 12.345 in Greek, 12,345 in English."""
+    try:
+        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    except (TypeError, ValueError):
+        return ""

@@ -74,6 +74,6 @@ def most_commented():
         .filter(published_at__gte=since)
         .most_commented()
         .select_related("category")
-        .only("headline", "slug", "comment_count", "published_at", "category__slug")
+        .only("headline", "slug", "language", "comment_count", "published_at", "category__slug")
     )[:MOST_COMMENTED_LIMIT]
     return {"articles": list(articles)}

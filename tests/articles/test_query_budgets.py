@@ -63,3 +63,28 @@ def test_category_and_tag_pages_query_count_is_fixed(
         render(client, categories[0].get_absolute_url())
     with django_assert_max_num_queries(LISTING_BUDGET):
         render(client, "/tag/etiketa-0/")
+
+
+@pytest.mark.parametrize("articles", [1, 30])
+def test_home_page_with_most_read_keeps_its_budget(client, django_assert_max_num_queries, articles):
+    """ "Most read" sums the daily counters in one query, however many articles were read."""
+    from django.utils import timezone
+
+    from articles.services import add_reads
+
+    _, built = build(3, articles // 3 or 1, 2)
+    for n, article in enumerate(built):
+        add_reads(article_id=article.pk, day=timezone.localdate(), reads=n + 1)
+    with django_assert_max_num_queries(HOME_BUDGET):
+        html = render(client, "/").content.decode()
+    assert 'id="most-read-title"' in html
+
+
+def test_counting_a_read_costs_no_query_between_batches(
+    client, settings, django_assert_num_queries
+):
+    settings.READS_FLUSH_EVERY = 10
+    article = ArticleFactory()
+    with django_assert_num_queries(0):
+        response = client.get(f"/articles/{article.pk}/read/")
+    assert response.status_code == 204

@@ -18,8 +18,8 @@ WATCHED = {"articles_article", "comments_comment"}
 
 # Only our own integer constants are formatted into this script.
 SHAPE = f"""
-INSERT INTO articles_category (name, slug, menu_order, description)
-SELECT 'Ενότητα ' || g, 'plan-' || g, g, '' FROM generate_series(1, 20) g;
+INSERT INTO articles_category (name, slug, menu_order, description, colour)
+SELECT 'Ενότητα ' || g, 'plan-' || g, g, '', '' FROM generate_series(1, 20) g;
 
 INSERT INTO articles_tag (name, slug)
 SELECT 'θέμα ' || g, 'plan-tag-' || g FROM generate_series(1, {TAGS}) g;
@@ -50,6 +50,10 @@ SELECT (SELECT max(id) FROM articles_article) - (g % 400), 0, '{{}}', 'Αναγ�
        'Σχόλιο ' || g, 'Σχόλιο ' || g, CASE WHEN g % 10 = 0 THEN 'pending' ELSE 'approved' END,
        '', now(), md5(g::text), 'plans', 0, 'plan-' || g
 FROM generate_series(1, {COMMENTS}) g;
+-- Fresh statistics before the joins below: stale ones (from earlier tests that left the
+-- tables empty) make PostgreSQL pick a nested loop over tens of thousands of rows.
+ANALYZE articles_article;
+ANALYZE comments_comment;
 UPDATE comments_comment SET thread_id = id, path = ARRAY[id];
 UPDATE articles_article a SET comment_count = c.n
 FROM (SELECT article_id, count(*) AS n FROM comments_comment WHERE status = 'approved'
