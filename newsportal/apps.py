@@ -8,4 +8,7 @@ class NewsportalConfig(AppConfig):
     verbose_name = "News portal"
 
     def ready(self):
-        from newsportal import checks  # noqa: F401 - registers the deploy checks
+        from newsportal import (
+            checks,  # noqa: F401 - registers the deploy checks
+            signals,  # noqa: F401 - logs security events
+        )
