@@ -27,7 +27,6 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.models import Group
 from django.template import engines
 from django.test import Client
 from django.utils.html import escape
@@ -35,12 +34,12 @@ from django.utils.html import escape
 from articles.models import FlashItem
 from comments import network, services, tokens
 from comments.models import Comment
+from tests.browser.test_comments import make_moderator
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,
     CommentFactory,
     FlashItemFactory,
-    UserFactory,
 )
 from tests.newsportal.xss_payloads import PAYLOADS
 
@@ -198,8 +197,7 @@ def hostile_site(settings):
     settings.COMMENTS_RATE_PER_MINUTE = settings.COMMENTS_RATE_PER_HOUR = 10**6
     settings.FEED_PAGE_SIZE = 400
     settings.SYNDICATION_ITEMS = 400
-    moderator = UserFactory(username="moderator", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator = make_moderator()  # the group's rights, recreated after other tests' flushes
     category = CategoryFactory(name="Διεθνή")
     article = ArticleFactory(category=category, headline="Σχόλια δοκιμής ασφαλείας")
 
@@ -317,9 +315,11 @@ def test_no_payload_runs_anywhere_and_the_unsafe_fixture_proves_the_harness(
     total = Comment.objects.count()
     for number in range(1, (total + 49) // 50 + 1):
         harness.visit(f"{site}{queue}&p={number}", "moderation queue")
+        assert page.locator("#result_list tbody tr").count() == min(50, total - 50 * (number - 1))
     harness.visit(site + "/admin/comments/comment/", "pending queue")
     for comment in [*hostile_site["combined"], *hostile_site["replies"][:1]]:
         harness.visit(f"{site}/admin/comments/comment/{comment.pk}/change/", "comment page")
+        assert comment.name in page.locator("#content").inner_text()
     site_pages, site_events = harness.pages, harness.events
     site_dialogs, site_violations, site_markup = (
         list(harness.dialogs),

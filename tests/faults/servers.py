@@ -201,10 +201,27 @@ def render_nginx_conf(*, run_dir: Path, port: int, upstream: str, static_root: P
     return config
 
 
+def ensure_nginx() -> None:
+    """Debian's nginx, installed when missing, as scripts/serve_prod.sh does."""
+    if Path(NGINX).exists():
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    log = ROOT / "var" / "apt-nginx.log"
+    with log.open("ab") as output:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        installed = subprocess.run([*sudo, "apt-get", "update", "-qq"], stdout=output,
+                                   stderr=output, env=env, check=False).returncode == 0 and any(
+            subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", package], stdout=output,
+                           stderr=output, env=env, check=False).returncode == 0
+            for package in ("nginx-light", "nginx")
+        )  # fmt: skip
+    if not installed or not Path(NGINX).exists():
+        pytest.fail(f"nginx is missing and apt-get could not install it (log: {log}).")
+
+
 class PrivateNginx:
     def __init__(self, *, upstream: str, static_root: Path) -> None:
-        if not Path(NGINX).exists():
-            pytest.fail(f"{NGINX} is missing: `make serve-prod` installs Debian's nginx.")
+        ensure_nginx()
         FAULTS_DIR.mkdir(parents=True, exist_ok=True)
         self.run_dir = Path(tempfile.mkdtemp(prefix="nginx-", dir=FAULTS_DIR))
         os.chmod(self.run_dir, 0o755)  # noqa: S103 - nginx's workers create temp files here
