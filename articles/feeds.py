@@ -15,6 +15,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Category, Tag
@@ -62,7 +63,9 @@ class SiteFeed(Feed):
         return item.headline
 
     def item_description(self, item: Article) -> str:
-        return item.lead
+        # Feed readers show an RSS description (and an Atom summary, type="html") as HTML;
+        # the lead is plain text, so it goes in escaped: "<" stays a character, never a tag.
+        return escape(item.lead)
 
     def item_pubdate(self, item: Article):
         return item.published_at

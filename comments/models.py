@@ -207,6 +207,7 @@ RULE_LABELS = {
     "blocked_address": _("blocked address"),
     "honeypot": _("hidden field filled in (a program)"),
     "reports": _("hidden after %(value)s reports"),
+    "cache_unavailable": _("held while the rate limits were unavailable"),
 }
 
 

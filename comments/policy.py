@@ -2,7 +2,9 @@
 
 Kept as data (settings and two fields on Article), like django-contrib-comments'
 CommentModerator: pre- or post-moderation site-wide with a per-article override, and
-comments that close by themselves some days after publication.
+comments that close by themselves some days after publication. Post-moderation trusts
+the rate limits kept in the cache; while the cache is unavailable it falls back to
+holding every comment.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, CommentModeration
+from newsportal.resilient_cache import cache_available
+
+SAFEGUARDS_KEY = "comments:safeguards"
 
 
 def moderation_mode(article: Article) -> str:
@@ -38,3 +44,13 @@ def comments_open(article: Article, now: datetime | None = None) -> bool:
         return False
     closing = closes_at(article)
     return closing is None or now < closing
+
+
+def safeguards_available() -> bool:
+    """The rate limits can count (the cache answers), so comments may skip the queue.
+
+    Asks the cache once, so a cache that just went away is noticed here even when nothing
+    else in this request touched it, then reads its circuit breaker.
+    """
+    cache.get(SAFEGUARDS_KEY)
+    return cache_available()

@@ -4,6 +4,10 @@ Every comment POST from an address counts, whether it is valid, invalid or fails
 CSRF check: a flood is measured by what arrives, not by what succeeds. Counters live in
 fixed windows (this minute, this hour) created with an atomic add() and bumped with an
 atomic incr(), so concurrent workers never lose a count.
+
+When the cache is unavailable (Redis stopped or hung) nothing can be counted: requests
+are let through rather than refused, and the comment rules hold every comment for a
+moderator until the counters work again (see comments.policy.safeguards_available).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ def hit(scope: str, ip_hash: str, now: float | None = None) -> int | None:
         except ValueError:  # the key expired between add() and incr()
             cache.add(key, 1, timeout=window + 5)
             count = 1
+        if count is None:  # the cache is unavailable: nothing to count with
+            return None
         if count > allowed:
             wait = max(1, math.ceil((bucket + 1) * window - now))
             retry_after = max(retry_after or 0, wait)

@@ -103,6 +103,9 @@ def _screen(
 
     if not policy.is_post_moderated(article):
         return Comment.Status.PENDING, ["pre_moderation"]
+    if not policy.safeguards_available():
+        # Without the cache the rate limits count nothing: a flood could publish itself.
+        return Comment.Status.PENDING, ["cache_unavailable"]
     if poster.approved().exists():
         return Comment.Status.APPROVED, []
     return Comment.Status.PENDING, ["first_time"]

@@ -8,4 +8,12 @@ class NewsportalConfig(AppConfig):
     verbose_name = "News portal"
 
     def ready(self):
-        from newsportal import checks  # noqa: F401 - registers the deploy checks
+        from django.contrib import admin
+
+        from newsportal import (
+            checks,  # noqa: F401 - registers the deploy checks
+            signals,  # noqa: F401 - logs security events
+        )
+        from newsportal.admin_login import AdminLoginForm
+
+        admin.site.login_form = AdminLoginForm

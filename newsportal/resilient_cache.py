@@ -2,8 +2,11 @@
 
 django-redis can ignore connection errors, but each call still waits for its socket
 timeout: a hung Redis (SIGSTOP, full network buffers) would add half a second to every
-cache call of every request. After one failure this backend skips Redis for a few
-seconds in this process, answering as a cache miss, then tries again.
+cache call of every request. After one failure this backend stops using Redis in this
+process and answers every call as a cache miss. It does not wait a fixed time to try
+again: at most every PROBE_INTERVAL seconds one call first sends Redis a PING with a very
+short timeout, so a Redis that is back is used again by the next request after that, while
+a hung one costs no more than PROBE_TIMEOUT now and then.
 """
 
 from __future__ import annotations
@@ -11,12 +14,25 @@ from __future__ import annotations
 import logging
 import time
 
+import redis
+from django.core.cache import caches
 from django_redis.cache import RedisCache
 
 logger = logging.getLogger("newsportal.cache")
 
-# How long a process leaves Redis alone after a failure before trying it again.
-BREAKER_SECONDS = 5.0
+# While Redis is failing, one call in this process asks it again at most this often.
+PROBE_INTERVAL = 0.5
+# The PING of that probe: a healthy Redis answers in well under a millisecond.
+PROBE_TIMEOUT = 0.05
+
+
+def cache_available(alias: str = "default") -> bool:
+    """False while the cache is known to be failing in this process (its breaker is open).
+
+    Other backends (local memory, files) are always available. Callers that must not
+    trust a miss (the comment rate limits) read this after using the cache.
+    """
+    return getattr(caches[alias], "available", True)
 
 
 class ResilientRedisCache(RedisCache):
@@ -24,27 +40,50 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         # Errors reach _guarded() below instead of being swallowed one call at a time.
         self._ignore_exceptions = False
-        self._skip_until = 0.0
+        self._open = False  # the breaker: True while Redis is failing
+        self._skip_until = 0.0  # while open, no probe before this time
+        self._probe_url = server[0] if isinstance(server, list | tuple) else server.split(",")[0]
 
     def _guarded(self, operation: str, fallback, call):
-        if time.monotonic() < self._skip_until:
+        if self._open and (time.monotonic() < self._skip_until or not self._probe()):
             return fallback
         try:
             return call()
+        except ValueError:
+            raise  # incr() of a missing key: an answer from Redis, not a failure
         except Exception as error:  # any Redis or socket failure: behave as a cache miss
-            self._skip_until = time.monotonic() + BREAKER_SECONDS
-            logger.warning(
-                "cache unavailable (%s on %s); skipping it for %.0f s",
-                error.__class__.__name__,
-                operation,
-                BREAKER_SECONDS,
-            )
+            if not self._open:
+                logger.warning(
+                    "cache unavailable (%s on %s); answering as misses until it is back",
+                    error.__class__.__name__,
+                    operation,
+                )
+            self._open = True
+            self._skip_until = time.monotonic() + PROBE_INTERVAL
             return fallback
+
+    def _probe(self) -> bool:
+        """One quick PING; closes the breaker when Redis answers."""
+        self._skip_until = time.monotonic() + PROBE_INTERVAL
+        client = redis.Redis.from_url(
+            self._probe_url, socket_timeout=PROBE_TIMEOUT, socket_connect_timeout=PROBE_TIMEOUT
+        )
+        try:
+            client.ping()
+        except Exception:  # still down or hung
+            return False
+        finally:
+            client.close()
+        # Pooled connections may predate a restart of Redis: start afresh.
+        self.client.do_close_clients()
+        self._open = False
+        logger.warning("cache available again")
+        return True
 
     @property
     def available(self) -> bool:
         """False while the breaker is open: callers that must not trust a miss can tell."""
-        return time.monotonic() >= self._skip_until
+        return not self._open
 
     def get(self, key, default=None, version=None, client=None):
         return self._guarded("get", default, lambda: super(ResilientRedisCache, self).get(

@@ -462,3 +462,103 @@ def test_article_hero_image_deletion_is_refused_in_the_admin(editor_client):
     assert response.status_code == 200  # the "cannot delete" page
     assert Image.objects.filter(pk=image.pk).exists()
     assert Article.objects.filter(hero_image=image).exists()
+
+
+# --- the clauses of issue 8, point 6, each on its own ------------------------------------
+
+
+def real_png_bomb() -> bytes:
+    """A complete, valid PNG of 12,300 × 12,300 black pixels (151 megapixels): every row is
+    there, and zlib squeezes the 19 MB of zeros into about 18 KB."""
+    width = height = 12_300
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + 1-bit pixels
+    squeezer = zlib.compressobj(9)
+    data = b"".join(squeezer.compress(row) for _ in range(height)) + squeezer.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def test_an_18_kb_png_of_151_megapixels_is_refused_before_decoding(
+    no_decoding, settings, editor_client, record_figure
+):
+    bomb = real_png_bomb()
+    record_figure("pixel bomb: file size (KB), declared megapixels", f"{len(bomb) / 1024:.0f}, 151")
+    assert 15_000 < len(bomb) < 25_000
+    with pytest.raises(ValidationError) as error:
+        services.create_image(source=upload(bomb), alt_text="Βόμβα")
+    assert error.value.code == "too_many_pixels"
+    response = editor_client.post(
+        reverse("admin:articles_image_add"), {"upload": upload(bomb), "alt_text": "Βόμβα"}
+    )
+    assert response.status_code == 200
+    assert "megapixel" in str(response.context["adminform"].form.errors["upload"])
+    assert not Image.objects.exists()
+    assert media_files(settings) == []
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "WEBP", "PNG"])
+def test_a_script_or_archive_appended_to_any_format_is_gone(image_format):
+    appended = b"<script>alert(document.cookie)</script>PK\x03\x04evil.jar<?php system($_GET[c]);"
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (700, 400), "teal").save(buffer, image_format)
+    image = services.create_image(
+        source=upload(buffer.getvalue() + appended, name="photo.bin"), alt_text="Κάτι"
+    )
+    for name in image.stored_names():
+        with image.storage.open(name) as stored:
+            data = stored.read()
+        assert b"<script>" not in data, name
+        assert b"PK\x03\x04" not in data, name
+        assert b"<?php" not in data, name
+
+
+def test_a_disk_filling_up_midway_through_an_admin_upload_is_a_clear_page_and_leaves_nothing(
+    editor_client, settings, monkeypatch
+):
+    real_save = FileSystemStorage._save
+    saved = []
+
+    def fill_up(self, name, content):
+        saved.append(name)
+        if len(saved) == 3:  # the original and a rendition are written, then the disk is full
+            path = Path(self.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"half a rendition")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", fill_up)
+    response = editor_client.post(
+        reverse("admin:articles_image_add"),
+        {"upload": sample_upload((1800, 900)), "alt_text": "Κάτι"},
+    )
+    assert response.status_code == 507
+    assert "ο δίσκος του διακομιστή είναι γεμάτος" in response.content.decode()
+    assert len(saved) == 3
+    assert media_files(settings) == []
+    assert not Image.objects.exists()
+
+
+def test_a_full_disk_during_an_upload_from_the_picker_is_said_in_the_picker(
+    editor_client, settings, monkeypatch
+):
+    def full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    response = editor_client.post(
+        reverse("admin:articles_image_picker") + "?CKEditorFuncNum=1",
+        {"upload": sample_upload((900, 500)), "alt_text": "Κάτι"},
+    )
+    assert response.status_code == 200
+    assert "ο δίσκος του διακομιστή είναι γεμάτος" in response.content.decode()
+    assert not Image.objects.exists()
+    assert media_files(settings) == []

@@ -267,3 +267,11 @@ def test_every_page_announces_the_feeds_and_sections_their_own(client, world):
     assert f'href="/rss/{world["world"].slug}/"' in section
     tag = client.get("/tag/diplomatia/").content.decode()
     assert 'href="/rss/tag/diplomatia/"' in tag
+
+
+@pytest.mark.parametrize("url", ["/rss/", "/atom/"])
+def test_a_lead_is_escaped_for_readers_that_show_summaries_as_html(client, url):
+    ArticleFactory(lead='Δείκτης <3% & "ρεκόρ" <img src=x onerror=alert(1)>')
+    root = ET.fromstring(client.get(url).content)  # noqa: S314 - our own server's output
+    summary = root.findtext(".//item/description") or root.findtext(f".//{ATOM}summary")
+    assert summary == "Δείκτης &lt;3% &amp; &quot;ρεκόρ&quot; &lt;img src=x onerror=alert(1)&gt;"

@@ -10,8 +10,14 @@ import time
 import uuid
 
 import pytest
+from django.core.cache import caches
 
-from newsportal.resilient_cache import ResilientRedisCache
+from newsportal.resilient_cache import (
+    PROBE_INTERVAL,
+    PROBE_TIMEOUT,
+    ResilientRedisCache,
+    cache_available,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -101,7 +107,57 @@ def test_a_hung_redis_costs_one_timeout_then_nothing(hung_redis, record_figure):
 def test_redis_is_tried_again_after_the_pause():
     cache = make_cache(REDIS_URL)
     cache.set("key", "value", 10)
-    cache._skip_until = time.monotonic() + 60  # as after a failure
+    cache._open, cache._skip_until = True, time.monotonic() + 60  # as after a failure
     assert cache.get("key") is None
-    cache._skip_until = time.monotonic() - 1  # the pause is over
+    assert not cache.available
+    cache._skip_until = time.monotonic() - 1  # the pause is over: the next call probes
     assert cache.get("key") == "value"
+    assert cache.available
+
+
+def test_a_redis_that_is_back_is_used_by_the_next_call_after_the_probe_interval():
+    cache = make_cache("redis://127.0.0.1:1/0")
+    assert cache.get("key") is None  # refused: the breaker opens
+    assert not cache.available
+    cache._probe_url = REDIS_URL  # "Redis is back" (same object, now reachable)
+    cache._server = [REDIS_URL]
+    cache.client._server = [REDIS_URL]
+    cache.client.do_close_clients()
+    assert cache.get("key") is None  # within the probe interval: still skipped
+    cache._skip_until = time.monotonic() - 0.001  # PROBE_INTERVAL later
+    assert cache.set("key", "value", 10)
+    assert cache.available
+    assert cache.get("key") == "value"
+
+
+def test_probing_a_hung_redis_costs_only_the_probe_timeout(hung_redis):
+    cache = make_cache(hung_redis, timeout=0.3)
+    assert cache.get("key") is None  # one socket timeout, then the breaker is open
+    cache._skip_until = time.monotonic() - 1
+    started = time.monotonic()
+    assert cache.get("key") is None  # the probe's PING times out
+    assert time.monotonic() - started < PROBE_TIMEOUT + 0.1
+    assert not cache.available
+    assert cache._skip_until > time.monotonic() + PROBE_INTERVAL / 2  # not again at once
+
+
+def test_incrementing_a_missing_key_is_an_answer_not_an_outage():
+    cache = make_cache(REDIS_URL)
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("never-set")
+    assert cache.available
+
+
+def test_cache_available_reads_the_breaker(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsportal.resilient_cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_TIMEOUT": 0.2, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    assert cache_available()
+    caches["default"].get("anything")
+    assert not cache_available()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert cache_available()
