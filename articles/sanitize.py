@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import nh3
 from django.utils.translation import gettext
 
+from articles.rendering import picture_html
+
 if TYPE_CHECKING:
     from articles.models import Image
 
@@ -94,20 +96,6 @@ def _library_images(ids: set[int]) -> dict[int, Image]:
     return Image.objects.in_bulk(ids)
 
 
-def picture_html(image: Image, *, alt: str, sizes: str, lazy: bool = True) -> str:
-    """A ``<picture>`` of the image's renditions (or its file, before renditions exist)."""
-    loading = ' loading="lazy" decoding="async"' if lazy else ""
-    size = f' width="{image.width}" height="{image.height}"' if image.width else ""
-    if not image.renditions:
-        return f'<img src="{escape(image.file.url)}" alt="{escape(alt)}"{size}{loading}>'
-    return (
-        f'<picture><source type="image/webp" srcset="{escape(image.webp_srcset)}" '
-        f'sizes="{escape(sizes)}"><img src="{escape(image.fallback_url)}" '
-        f'srcset="{escape(image.jpeg_srcset)}" sizes="{escape(sizes)}" alt="{escape(alt)}"'
-        f"{size}{loading}></picture>"
-    )
-
-
 def credit_html(credit: str) -> str:
     text = gettext("Photo: %(credit)s") % {"credit": credit}
     return f'<span class="credit">{escape(text, quote=False)}</span>'
@@ -166,7 +154,7 @@ class _FigureRenderer(HTMLParser):
             return  # not from the library: dropped
         self.used.add(image.pk)
         alt = (attrs.get("alt") or "").strip() or image.alt_text
-        self.out.append(picture_html(image, alt=alt, sizes=BODY_IMAGE_SIZES))
+        self.out.append(picture_html(image, alt=alt, sizes=BODY_IMAGE_SIZES, lazy=True))
         if self.figures and image.credit:
             self.figures[-1]["credit"] = image.credit
 

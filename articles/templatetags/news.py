@@ -15,7 +15,7 @@ from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from articles import feed, freshness, seo
+from articles import feed, freshness, rendering, seo
 from articles.models import Article, Category
 
 CATEGORY_CACHE_SECONDS = 3600
@@ -155,6 +155,17 @@ def site_language() -> str:
     processors, so this is a tag: pages in another language mark those words with it.
     """
     return settings.LANGUAGE_CODE
+
+
+@register.simple_tag
+def article_card(article, **options):
+    """An article card (see articles/rendering.py: rendered in Python, it repeats a lot)."""
+    return rendering.card_html(article, **options)
+
+
+@register.simple_tag
+def picture(image, *, alt="", sizes="", lazy=False, priority=False):
+    return rendering.picture_html(image, alt=alt, sizes=sizes, lazy=lazy, priority=priority)
 
 
 @register.filter

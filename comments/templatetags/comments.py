@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import policy, threads
+from comments import policy, rendering, threads
 from comments.forms import CommentForm
 
 register = template.Library()
@@ -49,16 +49,23 @@ def comments_section(context, article: Article):
     # "/comments/" (or "/en/comments/"): reply and report links are built from it in the
     # template rather than reversed once per comment.
     comments_root = reverse("comments:token").removesuffix("token/")
+    comments_open = policy.comments_open(article)
     return {
         "article": article,
         "threads": page.threads,
+        "threads_html": rendering.threads_html(
+            page.threads,
+            language=article.language,
+            comments_open=comments_open,
+            comments_root=comments_root,
+        ),
         "order": order,
         "order_links": [
             (threads.OLDEST, _query(threads.OLDEST)),
             (threads.NEWEST, _query(threads.NEWEST)),
         ],
         "pagination": pagination,
-        "comments_open": policy.comments_open(article),
+        "comments_open": comments_open,
         "post_moderated": policy.is_post_moderated(article),
         "form": CommentForm(),
         "comments_root": comments_root,

@@ -1,0 +1,63 @@
+"""The HTML of a page of comment threads, written in Python.
+
+An article page may show fifty comments; through a recursive template include each one
+costs about half a millisecond of template machinery, here a few dozen microseconds. The
+markup is the design's (static/css/site.css, "Comments"); format_html escapes every value,
+and body_html is the comment's text escaped (and linked) when it was saved.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from articles.rendering import time_html
+
+
+def threads_html(nodes, *, language: str, comments_open: bool, comments_root: str) -> SafeString:
+    """The <li> of every thread in ``nodes`` (each a comments.threads.Node), replies nested."""
+    labels = {
+        "reply": gettext("Reply"),
+        "report": gettext("Report"),
+        "reply_to": gettext("to %(name)s"),
+        "report_of": gettext("the comment by %(name)s"),
+    }
+    return _nodes(nodes, labels, language, comments_open, comments_root)
+
+
+def _nodes(nodes, labels, language, comments_open, root) -> SafeString:
+    return format_html_join(
+        "", "{}", ((_node(node, labels, language, comments_open, root),) for node in nodes)
+    )
+
+
+def _node(node, labels, language, comments_open, root) -> SafeString:
+    comment = node.comment
+    pk, name = comment.pk, comment.name
+    reply = ""
+    if comments_open:
+        reply = format_html(
+            '<a class="comment__reply" href="{}{}/reply/" data-reply-to="{}" '
+            'data-reply-name="{}">{}<span class="visually-hidden"> {}</span></a>',
+            root, pk, pk, name, labels["reply"], labels["reply_to"] % {"name": name},
+        )  # fmt: skip
+    replies = ""
+    if node.replies:
+        replies = format_html(
+            '<ol class="comment-list comment-list--replies">{}</ol>',
+            _nodes(node.replies, labels, language, comments_open, root),
+        )
+    # body_html was escaped, and linked if approved, on save (comments/text.py).
+    body = mark_safe(comment.body_html)  # noqa: S308  # nosemgrep  # nosec B308 B703
+    return format_html(
+        '<li class="comment" id="comment-{}"><article class="comment__card" '
+        'aria-labelledby="comment-{}-author"><header class="comment__header">'
+        '<strong class="comment__author" id="comment-{}-author"><bdi>{}</bdi></strong>'
+        '<a class="comment__time" href="#comment-{}">{}</a></header>'
+        '<div class="comment__body" lang="{}">{}</div><p class="comment__actions">{}'
+        '<a class="comment__report" href="{}{}/report/" data-report>{}'
+        '<span class="visually-hidden"> {}</span></a></p></article>{}</li>',
+        pk, pk, pk, name, pk, time_html(comment.created_at), language, body,
+        reply, root, pk, labels["report"], labels["report_of"] % {"name": name}, replies,
+    )  # fmt: skip
