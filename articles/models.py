@@ -342,11 +342,7 @@ class ArticleQuerySet(models.QuerySet):
         the number of categories, not the size of the archive, as a window over every
         article would.
         """
-        newest = (
-            self.filter(category_id=OuterRef("pk"))
-            .order_by("-published_at", "-pk")
-            .values("pk")[:per_category]
-        )
+        newest = self.filter(category_id=OuterRef("pk")).newest_first().values("pk")[:per_category]
         chosen = Category.objects.order_by().annotate(
             article_id=Func(ArraySubquery(newest), function="unnest")
         )

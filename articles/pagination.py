@@ -2,9 +2,12 @@
 
 - The total is counted once per content version (the freshness token) and kept in the
   cache: counting tens of thousands of rows on every request would cost more than the page.
-- Deep pages are read in two steps: the ids of the page from the covering index
-  (status/category, published_at, id: an index-only scan that skips rows without reading
-  them), then just those rows. OFFSET over full rows would read every skipped article.
+- Every page is read in two steps: the ids of the page from the covering index
+  (category or status, published_at, id: an index-only scan that skips rows without
+  reading them), then just those rows. OFFSET over full rows would read every skipped
+  article; and asked for whole rows at once, PostgreSQL may prefer walking the site-wide
+  newest-first index and skipping other sections, which for a quiet section is most of
+  the archive.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ from django.utils.functional import cached_property
 
 from articles import freshness
 
-# Below this offset one plain query is cheaper than the two-step read.
-DEEP_OFFSET = 200
 COUNT_TIMEOUT = 3600
 
 
 class ArticlePaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_key: str, **kwargs):
+    def __init__(self, object_list, per_page, *, count_key: str, ids_first_from: int = 0,
+                 **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        # Offsets from which a page is read ids-first (0: always; see the module's notes).
+        self.ids_first_from = ids_first_from
 
     @cached_property
     def count(self) -> int:
@@ -38,7 +42,7 @@ class ArticlePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if bottom < DEEP_OFFSET:
+        if bottom < self.ids_first_from:
             return self._get_page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}

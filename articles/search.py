@@ -31,7 +31,7 @@ from django.views.decorators.http import require_safe
 
 from articles import freshness
 from articles.models import Article, body_text, search_config
-from articles.templatetags.news import categories_for
+from articles.sections import categories_for
 
 MAX_QUERY_LENGTH = 500
 # How many of the newest matches are ranked (see matching()); the result count stops there.

@@ -5,8 +5,9 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Category, Tag
+from articles.models import Article, Tag
 from articles.pagination import ArticlePaginator
+from articles.sections import category_or_404
 
 # How many of each category's newest articles the home page shows.
 HOME_PER_CATEGORY = 4
@@ -37,7 +38,9 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = ArticlePaginator(queryset, page_size, count_key=self.count_key())
+        paginator = ArticlePaginator(
+            queryset, page_size, count_key=self.count_key(), ids_first_from=self.ids_first_from
+        )
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -45,12 +48,16 @@ class ArticleListView(ListView):
         """Names the list for its cached total (see articles/pagination.py)."""
         raise NotImplementedError
 
+    # Section pages read ids first from page 1 (a quiet section would otherwise be found
+    # by walking the whole site's newest articles); tag pages from deep pages on.
+    ids_first_from = 0
+
 
 class CategoryView(ArticleListView):
     template_name = "articles/category_detail.html"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.category = category_or_404(self.request, self.kwargs["slug"])
         return Article.objects.published().in_category(self.category).for_listing().newest_first()
 
     def count_key(self) -> str:
@@ -71,6 +78,8 @@ class TagView(ArticleListView):
             .for_listing()
             .newest_first()
         )
+
+    ids_first_from = 200
 
     def count_key(self) -> str:
         return f"tag:{self.tag.pk}"

@@ -236,7 +236,9 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
 
     def article_rows():
         for i in range(1, n + 1):
-            category = 1 if i <= big else 2 + (i % (dataset.categories - 1))
+            # The big section takes its share of every day's news, as a real one does.
+            in_big = (i % 100) < dataset.big_section_share * 100
+            category = 1 if in_big else 2 + (i % (dataset.categories - 1))
             # Newest ids are newest articles; landmarks are the newest of all.
             published = NOW - timedelta(minutes=3 * (n - i))
             headline = f"{pool.headline()} {i}"

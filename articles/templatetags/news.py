@@ -9,35 +9,18 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from articles import feed, freshness, rendering, seo
-from articles.models import Article, Category
-
-CATEGORY_CACHE_SECONDS = 3600
+from articles import feed, rendering, seo
+from articles.models import Article
+from articles.sections import categories_for
 
 register = template.Library()
 
 MOST_READ_LIMIT = 5
-
-
-def categories_for(request) -> list[Category]:
-    """The menu's categories: kept in the cache per content version (a category change
-    replaces the version), and once per request (the search form reuses them)."""
-    cached = getattr(request, "_categories", None)
-    if cached is None:
-        key = f"categories:{freshness.current_version()}"
-        cached = cache.get(key)
-        if cached is None:
-            cached = list(Category.objects.all())
-            cache.set(key, cached, CATEGORY_CACHE_SECONDS)
-        if request is not None:
-            request._categories = cached
-    return cached
 
 
 @register.inclusion_tag("includes/category_menu.html", takes_context=True)

@@ -64,3 +64,11 @@ def test_a_scheduled_article_changes_the_version_when_it_falls_due(
 def test_without_anything_scheduled_there_is_no_limit():
     freshness.content_changed()
     assert freshness.seconds_until_next_due() is None
+
+
+def test_migrating_starts_a_new_content_version():
+    from django.core.management import call_command
+
+    before = freshness.current_version()
+    call_command("migrate", "articles", verbosity=0)
+    assert freshness.current_version() != before
