@@ -49,9 +49,12 @@ def _milliseconds(text: str) -> float:
 
 
 def parse_wrk(output: str) -> Result:
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _milliseconds(re.search(r"50%\s+(\S+)", output).group(1))
-    p99 = _milliseconds(re.search(r"99%\s+(\S+)", output).group(1))
+    try:
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        p50 = _milliseconds(re.search(r"50%\s+(\S+)", output).group(1))
+        p99 = _milliseconds(re.search(r"99%\s+(\S+)", output).group(1))
+    except (AttributeError, ValueError):
+        raise RuntimeError(f"could not read wrk's output:\n{output}") from None
     total = int(re.search(r"(\d+) requests in", output).group(1))
     errors_match = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -69,10 +72,17 @@ def run_wrk(wrk: str, url: str, seconds: int, *, headers: dict | None = None,
         command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", str(script)]
-    completed = subprocess.run(  # noqa: S603
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True
-    )
-    return parse_wrk(completed.stdout)
+    for attempt in range(3):
+        completed = subprocess.run(  # noqa: S603
+            [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True
+        )
+        try:
+            return parse_wrk(completed.stdout)
+        except RuntimeError:
+            # wrk now and then prints no latency statistics for a run; run it again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def probe(url: str, headers: dict | None = None) -> tuple[int, dict]:
