@@ -226,9 +226,24 @@ class Image(models.Model):
     def storage(self) -> Storage:
         return self.file.storage
 
-    def _srcset(self, kind: str) -> str:
-        key = tuple((r[kind], r["width"]) for r in self.renditions)
+    def _srcset(self, kind: str, max_width: int | None = None) -> str:
+        key = tuple((r[kind], r["width"]) for r in self.renditions_up_to(max_width))
         return _srcset(self.storage, key)
+
+    def renditions_up_to(self, max_width: int | None) -> list[dict]:
+        """The renditions no wider than ``max_width`` (at least the narrowest one)."""
+        if max_width is None:
+            return self.renditions
+        return [r for r in self.renditions if r["width"] <= max_width] or self.renditions[:1]
+
+    def small_srcsets(self, max_width: int) -> tuple[str, str, str]:
+        """WebP srcset, JPEG srcset and fallback URL of a picture shown small (a thumbnail
+        never needs the 1600-pixel file): the renditions up to ``max_width``."""
+        return (
+            self._srcset("webp", max_width),
+            self._srcset("jpeg", max_width),
+            self.storage.url(self.renditions_up_to(max_width)[0]["jpeg"]),
+        )
 
     @cached_property
     def webp_srcset(self) -> str:

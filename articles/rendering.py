@@ -9,16 +9,24 @@ markup is the design's (static/css/site.css, "Cards"); format_html escapes every
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
+from articles import freshness
+from newsportal.local_memo import LocalMemo
+
 LARGE_SIZES = "(min-width: 80rem) 34rem, (min-width: 48rem) 55vw, 100vw"
 COMPACT_SIZES = "7rem"
+# A compact card's picture is 7rem wide: 640 pixels covers it at three device pixels per
+# CSS pixel, so its srcset stops there (a third of the markup of the full list).
+COMPACT_MAX_WIDTH = 640
 CARD_SIZES = "(min-width: 75rem) 20rem, (min-width: 40rem) 50vw, 100vw"
 
 
@@ -41,10 +49,17 @@ def time_html(value, css_class: str = "") -> SafeString:
 
 
 def picture_html(
-    image, *, alt: str, sizes: str, lazy: bool = False, priority: bool = False
+    image,
+    *,
+    alt: str,
+    sizes: str,
+    lazy: bool = False,
+    priority: bool = False,
+    max_width: int | None = None,
 ) -> SafeString:
     """A <picture> of the image's renditions (WebP, JPEG fallback), or its file before
-    renditions exist; width and height always, so nothing shifts when it loads."""
+    renditions exist; width and height always, so nothing shifts when it loads. With
+    ``max_width``, only the renditions up to that width (a picture always shown small)."""
     extra = mark_safe(  # noqa: S308  # nosemgrep  # nosec B308 B703 - constant attribute text
         (' loading="lazy" decoding="async"' if lazy else "")
         + (' fetchpriority="high"' if priority else "")
@@ -54,15 +69,63 @@ def picture_html(
             '<img src="{}" alt="{}" width="{}" height="{}"{}>',
             image.file.url, alt, image.width, image.height, extra,
         )  # fmt: skip
+    if max_width is None:
+        webp, jpeg, fallback = image.webp_srcset, image.jpeg_srcset, image.fallback_url
+    else:
+        webp, jpeg, fallback = image.small_srcsets(max_width)
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}"><img src="{}" srcset="{}"'
         ' sizes="{}" alt="{}" width="{}" height="{}"{}></picture>',
-        image.webp_srcset, sizes, image.fallback_url, image.jpeg_srcset, sizes, alt,
-        image.width, image.height, extra,
+        webp, sizes, fallback, jpeg, sizes, alt, image.width, image.height, extra,
     )  # fmt: skip
 
 
-def card_html(
+# Rendered cards of this process, keyed by the content version: the same article's card
+# appears on the home page, its section, its tags and under related articles, and is
+# rendered once per version rather than on every page (about 10 MB at most).
+CARDS = LocalMemo(max_bytes=settings.CARD_MEMO_BYTES)
+
+
+def _card_key(pk: int, options: dict) -> tuple:
+    return (
+        freshness.current_version(),
+        translation.get_language(),
+        pk,
+        tuple(sorted(options.items())),
+    )
+
+
+def card_html(article, **options) -> SafeString:
+    """An article in a list (see _card_html), rendered once per content version."""
+    if article.pk is None or not settings.CARD_MEMO_BYTES:
+        return _card_html(article, **options)
+    key = _card_key(article.pk, options)
+    # Any change to an article, its section, tags or image, or an approved comment,
+    # replaces the version (articles/signals.py), so a stored card is never stale.
+    return CARDS.remember(key, lambda: _card_html(article, **options))
+
+
+def cards_by_id(wanted: list[tuple[int, dict]], fetch: Callable) -> list[SafeString | None]:
+    """The cards of ``wanted`` (article id, card options), in order.
+
+    Only the articles whose card this process has not rendered in the current version
+    are read, in one query: ``fetch(ids)`` returns them ready for a card (for_listing()).
+    A page that knows its article ids first (the home page) then costs a query for the
+    ids and, once warm, none for the cards. An id that ``fetch`` no longer finds (just
+    withdrawn) has None for its card.
+    """
+    cached = [CARDS.get(_card_key(pk, options)) for pk, options in wanted]
+    missing = sorted({pk for (pk, _), html in zip(wanted, cached, strict=True) if html is None})
+    articles = {article.pk: article for article in fetch(missing)} if missing else {}
+    cards = []
+    for (pk, options), html in zip(wanted, cached, strict=True):
+        if html is None and pk in articles:
+            html = card_html(articles[pk], **options)
+        cards.append(html)
+    return cards
+
+
+def _card_html(
     article,
     *,
     large: bool = False,
@@ -84,7 +147,14 @@ def card_html(
         picture = format_html(
             '<a class="card__image" href="{}" tabindex="-1" aria-hidden="true">{}</a>',
             url,
-            picture_html(article.hero_image, alt="", sizes=chosen, lazy=lazy, priority=priority),
+            picture_html(
+                article.hero_image,
+                alt="",
+                sizes=chosen,
+                lazy=lazy,
+                priority=priority,
+                max_width=COMPACT_MAX_WIDTH if compact else None,
+            ),
         )
     label = ""
     if show_category:

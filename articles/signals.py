@@ -1,6 +1,5 @@
 """Side effects of content changes: cache freshness (after the commit) and revision tags."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
@@ -22,13 +21,13 @@ from articles.models import Article, Category, FlashItem, Image, Tag, TaggedArti
 @receiver(post_save, sender=FlashItem)
 @receiver(post_delete, sender=FlashItem)
 def content_changed(sender, **kwargs):
-    transaction.on_commit(freshness.content_changed)
+    freshness.change_on_commit()
 
 
 @receiver(m2m_changed, sender=TaggedArticle)
 def tags_changed(sender, action, **kwargs):
     if action.startswith("post_"):
-        transaction.on_commit(freshness.content_changed)
+        freshness.change_on_commit()
 
 
 @receiver(pre_create_historical_record, sender=Article.history.model)

@@ -5,29 +5,61 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
+from articles import rendering
 from articles.models import Article, Tag
 from articles.pagination import ArticlePaginator
-from articles.sections import category_or_404
+from articles.sections import categories_for, category_or_404
 
 # How many of each category's newest articles the home page shows.
 HOME_PER_CATEGORY = 4
 
 
+# The cards of a home page section block: the newest with its lead, the others compact.
+SECTION_FIRST_CARD = {
+    "show_lead": True,
+    "lazy": True,
+    "sizes": "(min-width: 75rem) 26rem, (min-width: 40rem) 50vw, 100vw",
+}
+SECTION_OTHER_CARD = {"compact": True, "lazy": True}
+RELATED_CARD = {"show_category": True, "lazy": True}
+RELATED_COUNT = 4
+LEAD_CARD = {"large": True, "show_lead": True, "show_category": True, "priority": True}
+
+
 def home(request):
-    published = Article.objects.published().for_listing()
-    lead = published.filter(is_featured=True).newest_first().first() or (
-        published.newest_first().first()
+    """The lead story and each section's newest articles.
+
+    Two small queries read only ids (the lead, then each section's newest); the cards come
+    from this process's rendered cards (articles/rendering.py), and only the articles
+    whose card it has not rendered in this content version are read in full.
+    """
+    published = Article.objects.published()
+    # The newest featured article, else the newest: both candidates in one query.
+    newest = published.newest_first().values_list("pk", "is_featured")
+    candidates = list(newest.filter(is_featured=True)[:1].union(newest[:1], all=True))
+    lead_id = max(candidates, key=lambda row: row[1])[0] if candidates else None
+    per_category = published.newest_per_category(HOME_PER_CATEGORY).exclude(pk=lead_id)
+    by_category: dict[int, list[int]] = {}
+    for pk, category_id in per_category.order_by("category_id", "-published_at", "-pk").values_list(
+        "pk", "category_id"
+    ):
+        by_category.setdefault(category_id, []).append(pk)
+    categories = [c for c in categories_for(request) if c.pk in by_category]  # menu order
+    wanted = [(lead_id, LEAD_CARD)] if lead_id else []
+    for category in categories:
+        ids = by_category[category.pk]
+        wanted += [(ids[0], SECTION_FIRST_CARD)] + [(pk, SECTION_OTHER_CARD) for pk in ids[1:]]
+    cards = iter(
+        rendering.cards_by_id(wanted, lambda ids: Article.objects.filter(pk__in=ids).for_listing())
     )
-    newest = published.newest_per_category(HOME_PER_CATEGORY)
-    if lead:
-        newest = newest.exclude(pk=lead.pk)
-    sections: dict[int, list[Article]] = {}
-    for article in newest.order_by("category__menu_order", "category__name", "-published_at"):
-        sections.setdefault(article.category_id, []).append(article)
+    lead = next(cards) if lead_id else None
+    sections = []
+    for category in categories:
+        shown = [card for card in (next(cards) for _ in by_category[category.pk]) if card]
+        if shown:
+            sections.append({"category": category, "cards": shown})
     return render(
-        request,
-        "articles/home.html",
-        {"lead": lead, "sections": list(sections.values())},
+        request, "articles/home.html", {"lead": lead, "lead_id": lead_id, "sections": sections}
     )
 
 
@@ -113,9 +145,14 @@ class ArticleDetailView(DetailView):
             tags = list(article.tags.all())
         else:
             tags = [Tag(**values) for values in tag_list]
-        related = (
+        related = list(
             Article.objects.published()
             .related_to(article, [tag.pk for tag in tags])
-            .for_listing()[:4]
+            .for_listing()[:RELATED_COUNT]
         )
-        return super().get_context_data(tags=tags, related_articles=related, **kwargs)
+        return super().get_context_data(
+            tags=tags,
+            related_ids=[other.pk for other in related],
+            related_cards=[rendering.card_html(other, **RELATED_CARD) for other in related],
+            **kwargs,
+        )

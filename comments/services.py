@@ -118,7 +118,7 @@ def _join_rules(rules: list[str]) -> str:
 
 def _count_approved(article_id: int, delta: int) -> None:
     Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
-    transaction.on_commit(freshness.content_changed)
+    freshness.change_on_commit()
 
 
 def post_comment(

@@ -236,6 +236,8 @@ LOGGING = {
 # Portal settings, each with the reason it exists.
 # How many articles a listing page shows.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
+# Bytes of rendered article cards each process keeps, per content version (0: none).
+CARD_MEMO_BYTES = env_int("CARD_MEMO_BYTES", 10 * 1024 * 1024)
 # Demo users' password; required explicitly when DEBUG is off (see seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 
@@ -281,6 +283,8 @@ else:
 # On by default only where every process shares the cache: with Redis, or in development's
 # single process; a production instance without Redis renders every page.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or not PRODUCTION) else 0)
+# Bytes of cached pages each process also keeps in its own memory (0: none).
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)
 PAGE_CACHE_VIEWS = {
     "articles:home",
     "articles:category",

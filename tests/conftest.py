@@ -17,10 +17,14 @@ def clean_cache(settings):
     """
     from django.core.cache import cache
 
+    from newsportal.local_memo import forget_everything
+
     cache.clear()
+    forget_everything()
     settings.PAGE_CACHE_SECONDS = 0
     yield
     cache.clear()
+    forget_everything()
 
 
 @pytest.fixture

@@ -10,23 +10,38 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from articles import feed, rendering, seo
+from articles import feed, freshness, rendering, seo
 from articles.models import Article
 from articles.sections import categories_for
+from newsportal.local_memo import LocalMemo
 
 register = template.Library()
 
 MOST_READ_LIMIT = 5
 
 
-@register.inclusion_tag("includes/category_menu.html", takes_context=True)
+# The section menu of each (version, language, current section), rendered once per process.
+MENUS = LocalMemo(max_bytes=1024 * 1024)
+
+
+@register.simple_tag(takes_context=True)
 def category_menu(context):
+    request = context.get("request")
     current = context.get("category")
-    return {"categories": categories_for(context.get("request")), "current_category": current}
+    current_pk = getattr(current, "pk", None)
+    key = (freshness.current_version(), translation.get_language(), current_pk)
+    return MENUS.remember(
+        key,
+        lambda: render_to_string(
+            "includes/category_menu.html",
+            {"categories": categories_for(request), "current_category": current},
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -113,21 +128,40 @@ def alternate_languages(context):
     return {"alternates": alternates}
 
 
-@register.inclusion_tag("includes/most_read.html")
+# The home page's ranked lists ("most read", "most commented"): counts a minute old are
+# as good as new, and read fresh they cost more than the rest of the sidebar together.
+RANKED = LocalMemo(max_bytes=256 * 1024)
+RANKED_SECONDS = 60
+
+
+def ranked_list(name: str, template_name: str, articles) -> str:
+    """A ranked list's HTML, kept a minute per content version and language."""
+    key = (name, freshness.current_version(), translation.get_language())
+    return RANKED.remember(
+        key,
+        lambda: render_to_string(template_name, {"articles": list(articles())}),
+        timeout=RANKED_SECONDS,
+    )
+
+
+@register.simple_tag
 def most_read():
     """The home page's "most read" list: reads of the last MOST_READ_DAYS days, one query.
 
-    The home page is cached whole, so the list is as fresh as the cached page (minutes);
-    counting reads never replaces the freshness token (see articles/reads.py).
+    Counting reads never replaces the freshness token (see articles/reads.py), so the list
+    is as fresh as RANKED_SECONDS (or the cached page, minutes).
     """
-    since = timezone.localdate() - timedelta(days=max(1, settings.MOST_READ_DAYS) - 1)
-    articles = (
-        Article.objects.published()
-        .most_read(since)
-        .select_related("category")
-        .only("headline", "slug", "language", "published_at", "category__slug")
-    )[:MOST_READ_LIMIT]
-    return {"articles": list(articles)}
+
+    def articles():
+        since = timezone.localdate() - timedelta(days=max(1, settings.MOST_READ_DAYS) - 1)
+        return (
+            Article.objects.published()
+            .most_read(since)
+            .select_related("category")
+            .only("headline", "slug", "language", "published_at", "category__slug")
+        )[:MOST_READ_LIMIT]
+
+    return ranked_list("most-read", "includes/most_read.html", articles)
 
 
 @register.simple_tag

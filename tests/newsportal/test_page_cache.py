@@ -149,3 +149,28 @@ def test_unknown_query_parameters_are_served_but_not_cached(client, site):
 def test_pages_not_listed_are_never_cached(client, site):
     response = client.get("/healthz")
     assert response.get("Cache-Control") != "public, no-cache"
+
+
+def test_a_hit_comes_from_this_process_memory_and_a_new_version_passes_it_by(
+    client, site, django_assert_num_queries
+):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from articles import freshness
+    from newsportal import page_cache
+
+    url = site["article"].get_absolute_url()
+    first = client.get(url)
+    with mock.patch.object(cache, "get", wraps=cache.get) as shared_get:
+        with django_assert_num_queries(0):
+            again = client.get(url)
+    assert again.content == first.content
+    assert not [c for c in shared_get.call_args_list if str(c.args[0]).startswith("page:")]
+    # Another instance published something: the shared token changed, and this process's
+    # copy (under the old token) is never served again.
+    Article.objects.filter(pk=site["article"].pk).update(headline="Από άλλη διεργασία")
+    cache.set(freshness.VERSION_KEY, "changed-elsewhere")
+    assert "Από άλλη διεργασία" in client.get(url).content.decode()
+    assert len(page_cache.LOCAL_PAGES) >= 1

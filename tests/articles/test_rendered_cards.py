@@ -1,0 +1,105 @@
+"""Cards, the section menu and the ranked lists are rendered once per content version in
+each process (newsportal/local_memo.py), and a change is never hidden by them."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+
+from articles import freshness, rendering
+from articles.models import Article
+from tests.factories import ArticleFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site():
+    categories = [CategoryFactory(name=name) for name in ("Αγορές", "Πολιτική", "Διεθνή")]
+    articles = [
+        ArticleFactory(headline=f"Θέμα {n} της ενότητας {category.name}", category=category)
+        for category in categories
+        for n in range(4)
+    ]
+    return {"categories": categories, "articles": articles}
+
+
+def test_a_warm_home_page_reads_ids_only(client, site, django_assert_max_num_queries):
+    client.get("/")
+    with django_assert_max_num_queries(2) as queries:
+        response = client.get("/")
+    for query in queries.captured_queries:
+        assert '"articles_article"."headline"' not in query["sql"], query["sql"]
+    html = response.content.decode()
+    for article in site["articles"]:
+        assert article.headline in html
+
+
+def test_a_saved_change_is_on_the_next_page_of_this_process(client, site):
+    article = site["articles"][5]
+    client.get("/")
+    article.headline = "Ο νέος τίτλος του θέματος"
+    article.save()  # no commit in a test: this process forgets its cards at once
+    assert "Ο νέος τίτλος του θέματος" in client.get("/").content.decode()
+    assert (
+        "Ο νέος τίτλος του θέματος"
+        in client.get(article.category.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_version(client, site):
+    article = site["articles"][2]
+    client.get("/")
+    # Another worker saved it: the row changed and the shared version was replaced, but
+    # this process's memo was not told.
+    Article.objects.filter(pk=article.pk).update(headline="Τίτλος από άλλη διεργασία")
+    assert "Τίτλος από άλλη διεργασία" not in client.get("/").content.decode()
+    cache.set(freshness.VERSION_KEY, "another-process")
+    assert "Τίτλος από άλλη διεργασία" in client.get("/").content.decode()
+
+
+def test_a_renamed_section_is_renamed_in_the_menu_at_once(
+    client, site, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    category = site["categories"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        category.name = "Αγορές και Χρήμα"
+        category.save()
+    html = client.get("/").content.decode()
+    assert "Αγορές και Χρήμα" in html
+    assert ">Αγορές<" not in html
+
+
+def test_a_page_reads_the_version_from_the_cache_once(client, site):
+    client.get("/")
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        client.get("/")
+    version_reads = [c for c in get_many.call_args_list if freshness.VERSION_KEY in c.args[0]]
+    assert len(version_reads) == 1
+
+
+def test_cards_of_withdrawn_articles_are_left_out(site):
+    wanted = [(site["articles"][0].pk, {}), (10**9, {}), (site["articles"][1].pk, {})]
+    cards = rendering.cards_by_id(
+        wanted, lambda ids: Article.objects.filter(pk__in=ids).for_listing()
+    )
+    assert cards[1] is None
+    assert site["articles"][0].headline in cards[0]
+    assert site["articles"][1].headline in cards[2]
+
+
+def test_compact_cards_list_only_small_renditions(settings):
+    from tests.factories import ImageFactory
+
+    article = ArticleFactory(hero_image=ImageFactory())
+    image = article.hero_image
+    image.renditions = [
+        {"width": w, "webp": f"r/{w}.webp", "jpeg": f"r/{w}.jpg"} for w in (320, 640, 1024, 1600)
+    ]
+    compact = rendering._card_html(article, compact=True)
+    full = rendering._card_html(article)
+    assert "1600.webp" not in compact
+    assert "640.webp 640w" in compact
+    assert 'src="/media/r/320.jpg"' in compact.replace(settings.MEDIA_URL, "/media/")
+    assert "1600.webp 1600w" in full
