@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Concat
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_safe
 from articles import freshness
 from articles.models import Article, body_text, search_config
 from articles.sections import categories_for
+from newsportal.local_memo import LocalMemo
 
 MAX_QUERY_LENGTH = 500
 # How many of the newest matches are ranked (see matching()); the result count stops there.
@@ -222,6 +224,31 @@ class SearchForm(forms.Form):
         return queryset
 
 
+# Rendered result lists of this process, per content version, language, words and page:
+# a name in the news is searched by thousands of readers, and ts_headline is the page's
+# most expensive work.
+RESULTS = LocalMemo(max_bytes=4 * 1024 * 1024)
+
+
+def results_list_html(ids: list[int], text: str) -> str:
+    """The <ol> of a page of results, with highlighted headlines and snippets."""
+    # The page's rows with their snippets: ts_headline runs only for these ids.
+    order = {pk: index for index, pk in enumerate(ids)}
+    rows = sorted(
+        with_snippets(Article.objects.filter(pk__in=order).for_listing(), text),
+        key=lambda article: order[article.pk],
+    )
+    results = [
+        {
+            "article": article,
+            "headline": highlighted(article.headline_marked),
+            "snippet": highlighted(article.snippet_marked),
+        }
+        for article in rows
+    ]
+    return render_to_string("articles/search_results.html", {"rows": results})
+
+
 @require_safe
 def search(request):
     """The search page; a query the form refuses is answered 400 with its reason shown."""
@@ -239,21 +266,16 @@ def search(request):
     ranked = form.filter(Article.objects.published()).search(text)
     paginator = Paginator(ranked_ids(ranked, request.GET), settings.ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    # The page's rows with their snippets: ts_headline runs only for these ids.
-    order = {pk: index for index, pk in enumerate(page.object_list)}
-    rows = sorted(
-        with_snippets(Article.objects.filter(pk__in=order).for_listing(), text),
-        key=lambda article: order[article.pk],
+    page.object_list = list(page.object_list)
+    results_html = RESULTS.remember(
+        (freshness.current_version(), translation.get_language(), text, tuple(page.object_list)),
+        lambda: results_list_html(page.object_list, text),
     )
-    results = [
-        {
-            "article": article,
-            "headline": highlighted(article.headline_marked),
-            "snippet": highlighted(article.snippet_marked),
-        }
-        for article in rows
-    ]
-    page.object_list = results
     capped = MAX_CANDIDATES if paginator.count >= MAX_CANDIDATES else 0
-    context.update(page_obj=page, results=results, results_capped=capped)
+    context.update(
+        page_obj=page,
+        results=page.object_list,
+        results_html=results_html,
+        results_capped=capped,
+    )
     return render(request, "articles/search.html", context)

@@ -163,9 +163,11 @@ def test_a_hit_comes_from_this_process_memory_and_a_new_version_passes_it_by(
 
     url = site["article"].get_absolute_url()
     first = client.get(url)
-    with mock.patch.object(cache, "get", wraps=cache.get) as shared_get:
-        with django_assert_num_queries(0):
-            again = client.get(url)
+    with (
+        mock.patch.object(cache, "get", wraps=cache.get) as shared_get,
+        django_assert_num_queries(0),
+    ):
+        again = client.get(url)
     assert again.content == first.content
     assert not [c for c in shared_get.call_args_list if str(c.args[0]).startswith("page:")]
     # Another instance published something: the shared token changed, and this process's
