@@ -338,8 +338,11 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("tag__name")
             .values(json=JSONObject(id="tag_id", name="tag__name", slug="tag__slug"))
         )
-        return self.select_related("category", "hero_image", "author").annotate(
-            tag_list=ArraySubquery(tags)
+        # Not the editor's source nor the search vector: readers see body_html only.
+        return (
+            self.select_related("category", "hero_image", "author")
+            .defer("body", "search_vector")
+            .annotate(tag_list=ArraySubquery(tags))
         )
 
     def for_headlines(self) -> ArticleQuerySet:

@@ -109,7 +109,9 @@ def print_report(report) -> None:
         ceiling = run["ceiling"]
         print(
             f"== {run['label']}  "
-            f"(ceiling {ceiling['rps']:.0f} req/s, p50 {ceiling['p50_ms']:.1f} ms)"
+            f"(ceiling {ceiling['rps']:.0f} req/s, the mean of {ceiling.get('rps_before', 0):.0f} "
+            f"before and {ceiling.get('rps_after', 0):.0f} after the pages; "
+            f"p50 {ceiling['p50_ms']:.1f} ms)"
         )
         print(
             f"   {'page':<24} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}"

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "newsportal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsportal.csp_policy.SitePolicyCSPMiddleware",
     "newsportal.admin_csp.AdminInlineStylesMiddleware",
     "newsportal.views.DatabaseUnavailableMiddleware",
     "newsportal.views.ErrorPageMiddleware",

@@ -1,6 +1,6 @@
 """The comments section of an article page and the home page's "most commented" list.
 
-Both are inclusion tags, so their queries run only where they are rendered. Nothing
+Both are tags, so their queries run only where they are rendered. Nothing
 here depends on the visitor (no CSRF token, no session, no user): the article page is
 cached for everyone, and the comment form gets its tokens from a separate request.
 """
@@ -11,13 +11,16 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from articles import freshness
 from articles.models import Article
 from articles.templatetags.news import ranked_list
 from comments import policy, rendering, threads
 from comments.forms import CommentForm
+from newsportal.local_memo import LocalMemo
 
 register = template.Library()
 
@@ -31,12 +34,40 @@ def _query(order: str, page: int | None = None) -> str:
     return f"?{'&'.join(params)}#comments" if params else "?#comments"
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+# Rendered comment sections of this process, per content version (an approved, hidden
+# or removed comment replaces it), language, article, order and page of threads.
+SECTIONS = LocalMemo(max_bytes=8 * 1024 * 1024)
+
+
+@register.simple_tag(takes_context=True)
 def comments_section(context, article: Article):
+    """The comments section; it depends on no visitor, so it is rendered once per version."""
     request = context.get("request")
     query = request.GET if request is not None else {}
     order = threads.read_order(query.get(threads.ORDER_PARAM))
-    page = threads.thread_page(article, order=order, page_number=query.get(threads.PAGE_PARAM))
+    page_number = query.get(threads.PAGE_PARAM) or ""
+    if not (page_number.isdigit() and len(page_number) <= 6):
+        page_number = ""  # anything else shows the first page: one entry for all of it
+    comments_open = policy.comments_open(article)
+    key = (
+        freshness.current_version(),
+        translation.get_language(),
+        article.pk,
+        order,
+        page_number,
+        comments_open,
+        policy.is_post_moderated(article),
+    )
+    return SECTIONS.remember(
+        key,
+        lambda: render_to_string(
+            "comments/section.html", _section_context(article, order, page_number, comments_open)
+        ),
+    )
+
+
+def _section_context(article, order: str, page_number: str, comments_open: bool) -> dict:
+    page = threads.thread_page(article, order=order, page_number=page_number or None)
     pagination = None
     if page.page is not None and page.page.has_other_pages():
         pagination = {
@@ -50,7 +81,6 @@ def comments_section(context, article: Article):
     # "/comments/" (or "/en/comments/"): reply and report links are built from it in the
     # template rather than reversed once per comment.
     comments_root = reverse("comments:token").removesuffix("token/")
-    comments_open = policy.comments_open(article)
     return {
         "article": article,
         "threads": page.threads,

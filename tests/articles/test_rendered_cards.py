@@ -103,3 +103,34 @@ def test_compact_cards_list_only_small_renditions(settings):
     assert "640.webp 640w" in compact
     assert 'src="/media/r/320.jpg"' in compact.replace(settings.MEDIA_URL, "/media/")
     assert "1600.webp 1600w" in full
+
+
+def test_a_warm_article_page_reads_only_the_article(client, site, django_assert_max_num_queries):
+    from tests.factories import CommentFactory
+
+    article = site["articles"][3]
+    for n in range(3):
+        CommentFactory(article=article, body=f"Σχόλιο αριθμός {n}")
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_max_num_queries(1):
+        second = client.get(url)
+    assert second.content == first.content
+    html = second.content.decode()
+    assert "Σχόλιο αριθμός 2" in html
+    assert "card" in html.split('id="related-title"')[1]  # "See also" is there
+
+
+def test_an_approved_comment_is_on_the_next_article_page(client, site):
+    from comments import services
+    from comments.models import Comment
+    from tests.factories import CommentFactory, UserFactory
+
+    article = site["articles"][3]
+    url = article.get_absolute_url()
+    waiting = CommentFactory(article=article, status=Comment.Status.PENDING, body="Περιμένει")
+    assert "Περιμένει" not in client.get(url).content.decode()
+    services.approve_comment(comment=waiting, moderator=UserFactory())
+    assert "Περιμένει" in client.get(url).content.decode()
+    ordered = client.get(url, {"comments": "newest"}).content.decode()
+    assert "Περιμένει" in ordered
