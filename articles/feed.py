@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_safe
 
 from articles import freshness
 from articles.models import Article, FlashItem
+from newsportal.view_names import view_name_of
 
 # How many items the sidebar of every page shows, and how many articles the strip shows.
 SIDEBAR_SIZE = 12
@@ -367,3 +368,34 @@ def cached_by_version(timeout: int = 300):
         return require_safe(wrapped)
 
     return decorator
+
+
+class PollNotModifiedMiddleware:
+    """Answers a poll whose If-None-Match is current before sessions, CSRF, locale and the
+    view: every open page polls, and most polls find nothing new.
+
+    The answer is the view's own 304 with the headers the inner middleware would add
+    (language, Vary, framing); the view still answers every other poll.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and "HTTP_IF_NONE_MATCH" in request.META
+            and view_name_of(request.path_info) == "articles:feed_latest"
+        ):
+            prefixed = translation.get_language_from_path(request.path_info)
+            language = prefixed or settings.LANGUAGE_CODE
+            with translation.override(language):
+                etag = poll_etag(freshness.current_version())
+            if etag_matches(request, etag):
+                response = HttpResponseNotModified(headers=poll_headers(etag))
+                response["Content-Language"] = language
+                response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+                if not prefixed:  # as LocaleMiddleware says of unprefixed pages
+                    patch_vary_headers(response, ("Accept-Language",))
+                return response
+        return self.get_response(request)

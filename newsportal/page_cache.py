@@ -16,20 +16,16 @@ cookie and did not read the session: a page that rendered a CSRF token for this 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import Resolver404, resolve
-from django.utils import translation
 from django.utils.http import parse_etags
 
 from articles import freshness
 from newsportal.local_memo import LocalMemo
+from newsportal.view_names import view_name_of
 
 # Query parameters that change what a page shows; a URL with any other is served, not cached
 # (otherwise random ?x=... values would fill the cache).
@@ -51,26 +47,7 @@ LOCAL_PAGES = LocalMemo(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
 def _view_name(request) -> str | None:
-    return _view_name_of(request.path_info)
-
-
-@lru_cache(maxsize=4096)
-def _view_name_of(path: str) -> str | None:
-    """The URL's view name, resolved here because a hit is answered before the middleware
-    that would resolve it (and activate the language of an /en/ path) has run. The same
-    paths are asked for all day: each is resolved once per process (bounded)."""
-    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
-    try:
-        with translation.override(language):
-            return resolve(path).view_name
-    except Resolver404:
-        return None
-
-
-@receiver(setting_changed)
-def _forget_view_names(setting, **kwargs) -> None:
-    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "ADMIN_URL"):
-        _view_name_of.cache_clear()
+    return view_name_of(request.path_info)
 
 
 def _eligible(request) -> bool:

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "newsportal.admin_csp.AdminInlineStylesMiddleware",
     "newsportal.views.DatabaseUnavailableMiddleware",
     "newsportal.views.ErrorPageMiddleware",
+    # A current poll of the news feed: 304 before sessions, locale and the view.
+    "articles.feed.PollNotModifiedMiddleware",
     # Outside sessions, CSRF and messages, so it sees any cookie they set and never stores it.
     "newsportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

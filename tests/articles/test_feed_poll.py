@@ -180,3 +180,31 @@ def test_the_poll_url_accepts_only_reads(client):
     ArticleFactory()
     assert client.head(POLL).status_code == 200
     assert client.post(POLL).status_code == 405
+
+
+@pytest.mark.parametrize("poll", [POLL, "/en/roi-eidiseon/latest/"])
+def test_a_current_poll_is_answered_before_the_view_with_the_views_headers(client, poll):
+    from unittest import mock
+
+    from django.middleware.locale import LocaleMiddleware
+
+    ArticleFactory(headline="Η είδηση της ώρας")
+    full = client.get(poll)
+    # Sessions, locale and the view are never reached (the locale middleware would fail).
+    with mock.patch.object(
+        LocaleMiddleware, "process_request", side_effect=AssertionError("reached")
+    ):
+        early = client.get(poll, headers={"if-none-match": full["ETag"]})
+    assert early.status_code == 304
+    for header in ("ETag", "Cache-Control", "X-Poll-Interval", "X-Robots-Tag",
+                   "Content-Language", "X-Frame-Options", "Content-Security-Policy"):  # fmt: skip
+        assert early[header] == full[header], header
+    assert early.get("Vary") == full.get("Vary")
+    assert not early.cookies
+
+
+def test_a_poll_without_a_current_etag_still_reaches_the_view(client):
+    ArticleFactory(headline="Η είδηση της ώρας")
+    response = client.get(POLL, headers={"if-none-match": 'W/"feed-old"'})
+    assert response.status_code == 200
+    assert "Η είδηση της ώρας" in response.content.decode()
