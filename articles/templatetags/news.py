@@ -164,6 +164,39 @@ def most_read():
     return ranked_list("most-read", "includes/most_read.html", articles)
 
 
+# Parts of pages rendered once per content version in each process: {% memo %}.
+FRAGMENTS = LocalMemo(max_bytes=8 * 1024 * 1024)
+
+
+@register.tag("memo")
+def do_memo(parser, token):
+    """``{% memo "name" value ... %}…{% endmemo %}``: the enclosed HTML, rendered once per
+    content version, language, day, page template and the values given. Whatever else the
+    block shows must not differ between visitors (never messages, forms or tokens)."""
+    vary_on = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    if not vary_on:
+        raise template.TemplateSyntaxError("{% memo %} needs a name")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, vary_on)
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, vary_on):
+        self.nodelist = nodelist
+        self.vary_on = vary_on
+
+    def render(self, context):
+        key = (
+            freshness.current_version(),
+            translation.get_language(),
+            timezone.localdate(),
+            getattr(context.template, "name", None),
+            *(str(value.resolve(context)) for value in self.vary_on),
+        )
+        return FRAGMENTS.remember(key, lambda: self.nodelist.render(context))
+
+
 @register.simple_tag
 def site_language() -> str:
     """The language the newsroom writes section names, tags and the site's name in.

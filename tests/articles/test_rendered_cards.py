@@ -134,3 +134,20 @@ def test_an_approved_comment_is_on_the_next_article_page(client, site):
     assert "Περιμένει" in client.get(url).content.decode()
     ordered = client.get(url, {"comments": "newest"}).content.decode()
     assert "Περιμένει" in ordered
+
+
+def test_the_memo_tag_renders_once_per_version_and_per_value():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    from newsportal.local_memo import forget_everything
+
+    template = Template('{% load news %}{% memo "demo" section %}{{ text }}{% endmemo %}')
+    assert template.render(Context({"section": 1, "text": "πρώτο"})) == "πρώτο"
+    assert template.render(Context({"section": 1, "text": "δεύτερο"})) == "πρώτο"
+    assert template.render(Context({"section": 2, "text": "δεύτερο"})) == "δεύτερο"
+    cache.set(freshness.VERSION_KEY, "a-new-version")  # another process changed something
+    assert template.render(Context({"section": 1, "text": "τρίτο"})) == "τρίτο"
+    forget_everything()
+    assert template.render(Context({"section": 1, "text": "τέταρτο"})) == "τέταρτο"
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load news %}{% memo %}x{% endmemo %}")
