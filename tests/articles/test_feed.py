@@ -158,7 +158,7 @@ def test_day_headings_move_on_at_midnight_without_any_content_change(client):
 
 
 def test_english_feed_page_uses_the_english_interface_and_links(client):
-    article = ArticleFactory()
+    article = ArticleFactory(published_at=timezone.now())  # "Today" even just after midnight
     html = client.get("/en/roi-eidiseon/").content.decode()
     assert '<h1 id="feed-title">News feed</h1>' in html
     assert "Today" in html

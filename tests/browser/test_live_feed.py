@@ -22,8 +22,12 @@ def fast_polling(settings):
 def test_an_article_published_while_the_feed_page_is_open_appears_without_reload(
     live_server, page, fast_polling, artifacts_dir
 ):
-    ArticleFactory(headline="Η πρώτη είδηση της ημέρας")
-    FlashItemFactory(text="Σύντομη είδηση από το χρηματιστήριο")
+    # Minutes apart, not hours: an hour ago is yesterday in the first hour after midnight.
+    now = timezone.now()
+    ArticleFactory(headline="Η πρώτη είδηση της ημέρας", published_at=now - timedelta(seconds=90))
+    FlashItemFactory(
+        text="Σύντομη είδηση από το χρηματιστήριο", published_at=now - timedelta(seconds=60)
+    )
     page.goto(live_server.url + "/roi-eidiseon/")
     page.evaluate("window.__sameDocument = true")
     live_list = page.locator("ol[aria-live='polite']")
@@ -44,14 +48,14 @@ def test_an_article_published_while_the_feed_page_is_open_appears_without_reload
 
     # An item published with an earlier time takes its place in the order, not the top.
     backdated = ArticleFactory(
-        headline="Είδηση με παλαιότερη ώρα", published_at=timezone.now() - timedelta(minutes=45)
+        headline="Είδηση με παλαιότερη ώρα", published_at=now - timedelta(seconds=75)
     )
     live_list.locator(f"[data-feed-key='a{backdated.pk}']").wait_for(timeout=6_000)
     keys = live_list.locator("[data-feed-key]").evaluate_all(
         "items => items.map(item => item.dataset.feedKey)"
     )
     assert keys[0] == f"a{article.pk}"
-    assert keys[2] == f"a{backdated.pk}"  # after the 30-minute-old flash, before the 1-hour one
+    assert keys[2] == f"a{backdated.pk}"  # after the flash (60 s), before the first (90 s)
 
     for name, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:
         page.set_viewport_size(viewport)
