@@ -181,15 +181,22 @@ def pages_to_measure() -> dict[str, str]:
     }
 
 
-def lighthouse(name: str, url: str) -> dict[str, int]:
+def lighthouse(name: str, url: str, attempts: int = 3) -> dict[str, int]:
     report = REPORTS / f"{name}.json"
-    say(f"lighthouse {url}")
-    subprocess.run(  # noqa: S603 - our own installed lighthouse
-        [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}",
-         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
-         "--quiet"],
-        check=True, env={**os.environ, "CHROME_PATH": CHROME},
-    )  # fmt: skip
+    for attempt in range(1, attempts + 1):
+        say(f"lighthouse {url}")
+        completed = subprocess.run(  # noqa: S603 - our own installed lighthouse
+            [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}",
+             f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
+             "--quiet"],
+            check=False, env={**os.environ, "CHROME_PATH": CHROME},
+        )  # fmt: skip
+        if completed.returncode == 0:
+            break
+        # Lighthouse's own runtime errors (NO_NAVSTART and the like) ask to run it again.
+        if attempt == attempts:
+            raise SystemExit(f"error: lighthouse failed {attempts} times on {url}")
+        say(f"lighthouse failed (exit {completed.returncode}); running it again")
     data = json.loads(report.read_text())
     return {
         category: round((data["categories"][category]["score"] or 0) * 100)
