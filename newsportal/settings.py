@@ -269,7 +269,8 @@ elif PRODUCTION:
     # limits) through files; a second machine needs REDIS_URL.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, culled every hundred writes instead of on each one.
+            "BACKEND": "newsportal.file_cache.OccasionallyCulledFileCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
