@@ -19,12 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg2
-from psycopg2 import sql
-
 from bench import datagen, load
 from bench.comment_posts import prepare_comment_posts
 from bench.server import Gunicorn
+from newsportal.pg_tools import create_database
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -48,25 +46,8 @@ def database_url_for(base: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def ensure_database(base: str, name: str) -> str:
-    admin = psycopg2.connect(database_url_for(base, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-    return database_url_for(base, name)
-
-
-def recreate_database(base: str, name: str) -> str:
-    admin = psycopg2.connect(database_url_for(base, "postgres"))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))  # fmt: skip
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
+def ensure_database(base: str, name: str, *, replace: bool = False) -> str:
+    create_database(database_url_for(base, "postgres"), name, replace=replace)
     return database_url_for(base, name)
 
 
@@ -88,7 +69,7 @@ def prepare_dataset(base: str, dataset: datagen.DataSet, media_root: Path) -> tu
         return url, datagen.landmarks(url)
     print(f"data set {dataset.name}: generating into {name}")
     started = time.monotonic()
-    url = recreate_database(base, name)
+    url = ensure_database(base, name, replace=True)
     env = django_env(url, media_root)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],  # noqa: S603
                    cwd=ROOT, env=env, check=True)  # fmt: skip

@@ -28,19 +28,12 @@ def _server():
 
 
 def _ensure_database(server) -> None:
-    import psycopg2
-    from psycopg2 import sql
+    from newsportal.pg_tools import create_database
 
     marker = PGDATA / f".database-{DATABASE_NAME}"
     if marker.exists():
         return
-    connection = psycopg2.connect(server.get_uri("postgres"))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
-    connection.close()
+    create_database(server.get_uri("postgres"), DATABASE_NAME)
     marker.touch()
 
 

@@ -1,4 +1,5 @@
-"""PostgreSQL client programs (pg_dump, pg_restore) and connection arguments for them."""
+"""PostgreSQL client programs (pg_dump, pg_restore), connection arguments for them, and
+creating a database."""
 
 from __future__ import annotations
 
@@ -41,3 +42,25 @@ def connection_args(database: dict | None = None) -> tuple[list[str], dict[str, 
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
     return args, env
+
+
+def create_database(admin_url: str, name: str, *, replace: bool = False) -> None:
+    """Create database ``name`` through the server at ``admin_url`` unless it exists; with
+    ``replace``, drop it first (closing its connections)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True  # CREATE and DROP DATABASE refuse to run in a transaction
+    try:
+        with connection.cursor() as cursor:
+            identifier = sql.Identifier(name)
+            if replace:
+                cursor.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier)
+                )
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
+    finally:
+        connection.close()
