@@ -12,15 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
-from articles import freshness
-from newsportal.local_memo import LocalMemo
+from articles import fragments
 
 LARGE_SIZES = "(min-width: 80rem) 34rem, (min-width: 48rem) 55vw, 100vw"
 COMPACT_SIZES = "7rem"
@@ -80,29 +79,20 @@ def picture_html(
     )  # fmt: skip
 
 
-# Rendered cards of this process, keyed by the content version: the same article's card
-# appears on the home page, its section, its tags and under related articles, and is
-# rendered once per version rather than on every page (about 10 MB at most).
-CARDS = LocalMemo(max_bytes=settings.CARD_MEMO_BYTES)
-
-
-def _card_key(pk: int, options: dict) -> tuple:
-    return (
-        freshness.current_version(),
-        translation.get_language(),
-        pk,
-        tuple(sorted(options.items())),
+def card_html(article, **options) -> SafeString:
+    """An article in a list (see _card_html), rendered once per content version."""
+    if article.pk is None:
+        return _card_html(article, **options)
+    # Any change to an article, its section, tags or image, or an approved comment,
+    # replaces the version (articles/signals.py), so a stored card is never stale.
+    # The same card appears on the home page, its section, its tags and "See also".
+    return fragments.remember(
+        "card", article.pk, _options_key(options), render=lambda: _card_html(article, **options)
     )
 
 
-def card_html(article, **options) -> SafeString:
-    """An article in a list (see _card_html), rendered once per content version."""
-    if article.pk is None or not settings.CARD_MEMO_BYTES:
-        return _card_html(article, **options)
-    key = _card_key(article.pk, options)
-    # Any change to an article, its section, tags or image, or an approved comment,
-    # replaces the version (articles/signals.py), so a stored card is never stale.
-    return CARDS.remember(key, lambda: _card_html(article, **options))
+def _options_key(options: dict) -> tuple:
+    return tuple(sorted(options.items()))
 
 
 def cards_by_id(wanted: list[tuple[int, dict]], fetch: Callable) -> list[SafeString | None]:
@@ -114,7 +104,7 @@ def cards_by_id(wanted: list[tuple[int, dict]], fetch: Callable) -> list[SafeStr
     ids and, once warm, none for the cards. An id that ``fetch`` no longer finds (just
     withdrawn) has None for its card.
     """
-    cached = [CARDS.get(_card_key(pk, options)) for pk, options in wanted]
+    cached = [fragments.get("card", pk, _options_key(options)) for pk, options in wanted]
     missing = sorted({pk for (pk, _), html in zip(wanted, cached, strict=True) if html is None})
     articles = {article.pk: article for article in fetch(missing)} if missing else {}
     cards = []

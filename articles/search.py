@@ -30,10 +30,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from articles import freshness
+from articles import fragments, freshness
 from articles.models import Article, body_text, search_config
 from articles.sections import categories_for
-from newsportal.local_memo import LocalMemo
 
 MAX_QUERY_LENGTH = 500
 # How many of the newest matches are ranked (see matching()); the result count stops there.
@@ -224,12 +223,6 @@ class SearchForm(forms.Form):
         return queryset
 
 
-# Rendered result lists of this process, per content version, language, words and page:
-# a name in the news is searched by thousands of readers, and ts_headline is the page's
-# most expensive work.
-RESULTS = LocalMemo(max_bytes=4 * 1024 * 1024)
-
-
 def results_list_html(ids: list[int], text: str) -> str:
     """The <ol> of a page of results, with highlighted headlines and snippets."""
     # The page's rows with their snippets: ts_headline runs only for these ids.
@@ -267,9 +260,13 @@ def search(request):
     paginator = Paginator(ranked_ids(ranked, request.GET), settings.ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    results_html = RESULTS.remember(
-        (freshness.current_version(), translation.get_language(), text, tuple(page.object_list)),
-        lambda: results_list_html(page.object_list, text),
+    # Kept per words and page (articles/fragments.py): a name in the news is searched by
+    # thousands of readers, and ts_headline is the page's most expensive work.
+    results_html = fragments.remember(
+        "search-results",
+        text,
+        tuple(page.object_list),
+        render=lambda: results_list_html(page.object_list, text),
     )
     capped = MAX_CANDIDATES if paginator.count >= MAX_CANDIDATES else 0
     context.update(

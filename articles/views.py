@@ -3,15 +3,13 @@
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.html import format_html_join
 from django.views.generic import DetailView, ListView
 
-from articles import freshness, rendering
+from articles import fragments, rendering
 from articles.models import Article, Tag
 from articles.pagination import ArticlePaginator
 from articles.sections import categories_for, category_or_404
-from newsportal.local_memo import LocalMemo
 
 # How many of each category's newest articles the home page shows.
 HOME_PER_CATEGORY = 4
@@ -148,21 +146,16 @@ class ArticleDetailView(DetailView):
             tags = list(article.tags.all())
         else:
             tags = [Tag(**values) for values in tag_list]
-        related_ids, related_html = related_to(article, tags)
+        related_ids, related_html = see_also(article, tags)
         return super().get_context_data(
             tags=tags, related_ids=related_ids, related_html=related_html, **kwargs
         )
 
 
-# "See also" of each article, per content version and language: ids and rendered cards.
-RELATED = LocalMemo(max_bytes=4 * 1024 * 1024)
-
-
-def related_to(article: Article, tags: list[Tag]) -> tuple[list[int], str]:
+def see_also(article: Article, tags: list[Tag]) -> tuple[list[int], str]:
     """The ids and the cards of an article's "See also" (two queries on a miss)."""
-    key = (freshness.current_version(), translation.get_language(), article.pk)
-    found = RELATED.get(key)
-    if found is None:
+
+    def render():
         related = list(
             Article.objects.published()
             .related_to(article, [tag.pk for tag in tags])
@@ -171,6 +164,6 @@ def related_to(article: Article, tags: list[Tag]) -> tuple[list[int], str]:
         html = format_html_join(
             "", "{}", ((rendering.card_html(other, **RELATED_CARD),) for other in related)
         )
-        found = ([other.pk for other in related], html)
-        RELATED.set(key, found, len(html) * 2)
-    return found
+        return ([other.pk for other in related], html)
+
+    return fragments.remember("see-also", article.pk, render=render)

@@ -23,6 +23,15 @@ def forget_everything() -> None:
         memo.clear()
 
 
+def size_of(value) -> int:
+    """About the bytes a stored value holds: text (mostly Greek), or tuples and lists of it."""
+    if isinstance(value, str | bytes):
+        return len(value) * 2
+    if isinstance(value, tuple | list):
+        return sum(size_of(item) for item in value) + 8 * len(value)
+    return 8
+
+
 class LocalMemo:
     def __init__(self, max_bytes: int, clock: Callable[[], float] = time.monotonic):
         self.max_bytes = max_bytes
@@ -63,7 +72,7 @@ class LocalMemo:
         text = self.get(key)
         if text is None:
             text = render()
-            self.set(key, text, len(text) * 2, timeout)  # about what mostly Greek text costs
+            self.set(key, text, size_of(text), timeout)
         return text
 
     def clear(self) -> None:

@@ -46,10 +46,6 @@ NOT_REPLAYED_HEADERS = {
 LOCAL_PAGES = LocalMemo(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
-def _view_name(request) -> str | None:
-    return view_name_of(request.path_info)
-
-
 def _eligible(request) -> bool:
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
         return False
@@ -58,7 +54,7 @@ def _eligible(request) -> bool:
         return False
     if not set(request.GET) - IGNORED_PARAMETERS <= CACHEABLE_PARAMETERS:
         return False
-    return _view_name(request) in settings.PAGE_CACHE_VIEWS
+    return view_name_of(request.path_info) in settings.PAGE_CACHE_VIEWS
 
 
 def _key(request, version: str) -> str:

@@ -238,8 +238,9 @@ LOGGING = {
 # Portal settings, each with the reason it exists.
 # How many articles a listing page shows.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
-# Bytes of rendered article cards each process keeps, per content version (0: none).
-CARD_MEMO_BYTES = env_int("CARD_MEMO_BYTES", 10 * 1024 * 1024)
+# Bytes of rendered HTML (cards, menus, comment sections...) each process keeps per
+# content version (articles/fragments.py; 0: none).
+FRAGMENT_MEMO_BYTES = env_int("FRAGMENT_MEMO_BYTES", 24 * 1024 * 1024)
 # Demo users' password; required explicitly when DEBUG is off (see seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 

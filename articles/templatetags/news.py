@@ -15,29 +15,23 @@ from django.urls import translate_url
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from articles import feed, freshness, rendering, seo
+from articles import feed, fragments, rendering, seo
 from articles.models import Article
 from articles.sections import categories_for
-from newsportal.local_memo import LocalMemo
 
 register = template.Library()
 
 MOST_READ_LIMIT = 5
 
 
-# The section menu of each (version, language, current section), rendered once per process.
-MENUS = LocalMemo(max_bytes=1024 * 1024)
-
-
 @register.simple_tag(takes_context=True)
 def category_menu(context):
     request = context.get("request")
     current = context.get("category")
-    current_pk = getattr(current, "pk", None)
-    key = (freshness.current_version(), translation.get_language(), current_pk)
-    return MENUS.remember(
-        key,
-        lambda: render_to_string(
+    return fragments.remember(
+        "menu",
+        getattr(current, "pk", None),
+        render=lambda: render_to_string(
             "includes/category_menu.html",
             {"categories": categories_for(request), "current_category": current},
         ),
@@ -130,16 +124,14 @@ def alternate_languages(context):
 
 # The home page's ranked lists ("most read", "most commented"): counts a minute old are
 # as good as new, and read fresh they cost more than the rest of the sidebar together.
-RANKED = LocalMemo(max_bytes=256 * 1024)
 RANKED_SECONDS = 60
 
 
 def ranked_list(name: str, template_name: str, articles) -> str:
     """A ranked list's HTML, kept a minute per content version and language."""
-    key = (name, freshness.current_version(), translation.get_language())
-    return RANKED.remember(
-        key,
-        lambda: render_to_string(template_name, {"articles": list(articles())}),
+    return fragments.remember(
+        name,
+        render=lambda: render_to_string(template_name, {"articles": list(articles())}),
         timeout=RANKED_SECONDS,
     )
 
@@ -164,10 +156,6 @@ def most_read():
     return ranked_list("most-read", "includes/most_read.html", articles)
 
 
-# Parts of pages rendered once per content version in each process: {% memo %}.
-FRAGMENTS = LocalMemo(max_bytes=8 * 1024 * 1024)
-
-
 @register.tag("memo")
 def do_memo(parser, token):
     """``{% memo "name" value ... %}…{% endmemo %}``: the enclosed HTML, rendered once per
@@ -187,14 +175,13 @@ class MemoNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context):
-        key = (
-            freshness.current_version(),
-            translation.get_language(),
+        return fragments.remember(
+            "memo",
             timezone.localdate(),
             getattr(context.template, "name", None),
             *(str(value.resolve(context)) for value in self.vary_on),
+            render=lambda: self.nodelist.render(context),
         )
-        return FRAGMENTS.remember(key, lambda: self.nodelist.render(context))
 
 
 @register.simple_tag

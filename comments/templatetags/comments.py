@@ -13,14 +13,13 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from articles import freshness
+from articles import fragments
 from articles.models import Article
 from articles.templatetags.news import ranked_list
 from comments import policy, rendering, threads
 from comments.forms import CommentForm
-from newsportal.local_memo import LocalMemo
 
 register = template.Library()
 
@@ -34,11 +33,6 @@ def _query(order: str, page: int | None = None) -> str:
     return f"?{'&'.join(params)}#comments" if params else "?#comments"
 
 
-# Rendered comment sections of this process, per content version (an approved, hidden
-# or removed comment replaces it), language, article, order and page of threads.
-SECTIONS = LocalMemo(max_bytes=8 * 1024 * 1024)
-
-
 @register.simple_tag(takes_context=True)
 def comments_section(context, article: Article):
     """The comments section; it depends on no visitor, so it is rendered once per version."""
@@ -49,18 +43,16 @@ def comments_section(context, article: Article):
     if not (page_number.isdigit() and len(page_number) <= 6):
         page_number = ""  # anything else shows the first page: one entry for all of it
     comments_open = policy.comments_open(article)
-    key = (
-        freshness.current_version(),
-        translation.get_language(),
+    # Per content version (an approved, hidden or removed comment replaces it), article,
+    # order and page of threads (articles/fragments.py).
+    return fragments.remember(
+        "comments",
         article.pk,
         order,
         page_number,
         comments_open,
         policy.is_post_moderated(article),
-    )
-    return SECTIONS.remember(
-        key,
-        lambda: render_to_string(
+        render=lambda: render_to_string(
             "comments/section.html", _section_context(article, order, page_number, comments_open)
         ),
     )
