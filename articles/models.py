@@ -329,21 +329,23 @@ class ArticleQuerySet(models.QuerySet):
 
         return matching(self, text, now=now)
 
-    def for_article_page(self) -> ArticleQuerySet:
-        """What the article page shows, tags included (as ``tag_list``), in one query."""
+    def for_article_page(self, *, with_tags: bool = True) -> ArticleQuerySet:
+        """What the article page shows, in one query: its tags too (as ``tag_list``)
+        unless the caller already has them."""
         from django.db.models.functions import JSONObject
 
+        # Not the editor's source nor the search vector: readers see body_html only.
+        page = self.select_related("category", "hero_image", "author").defer(
+            "body", "search_vector"
+        )
+        if not with_tags:
+            return page
         tags = (
             TaggedArticle.objects.filter(content_object=OuterRef("pk"))
             .order_by("tag__name")
             .values(json=JSONObject(id="tag_id", name="tag__name", slug="tag__slug"))
         )
-        # Not the editor's source nor the search vector: readers see body_html only.
-        return (
-            self.select_related("category", "hero_image", "author")
-            .defer("body", "search_vector")
-            .annotate(tag_list=ArraySubquery(tags))
-        )
+        return page.annotate(tag_list=ArraySubquery(tags))
 
     def for_headlines(self) -> ArticleQuerySet:
         """Only what a headline link needs: strips, the news feed, related lists."""

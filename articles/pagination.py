@@ -2,12 +2,12 @@
 
 - The total is counted once per content version (the freshness token) and kept in the
   cache: counting tens of thousands of rows on every request would cost more than the page.
-- Every page is read in two steps: the ids of the page from the covering index
-  (category or status, published_at, id: an index-only scan that skips rows without
-  reading them), then just those rows. OFFSET over full rows would read every skipped
-  article; and asked for whole rows at once, PostgreSQL may prefer walking the site-wide
-  newest-first index and skipping other sections, which for a quiet section is most of
-  the archive.
+- A page is the ids of its articles, read from the covering index (category or status,
+  published_at, id: an index-only scan that skips rows without reading them); the views
+  turn them into cards, reading only the articles whose card is not already rendered
+  (articles/rendering.py). OFFSET over full rows would read every skipped article; and
+  asked for whole rows at once, PostgreSQL may prefer walking the site-wide newest-first
+  index and skipping other sections, which for a quiet section is most of the archive.
 """
 
 from __future__ import annotations
@@ -22,12 +22,18 @@ COUNT_TIMEOUT = 3600
 
 
 class ArticlePaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count_key: str, ids_first_from: int = 0,
+    """Pages of article ids (``page.object_list``) of a queryset of articles.
+
+    Below ``rows_until`` (an offset) a page reads its articles whole in the same query
+    (``page.rows``, by id): one query instead of two for lists whose pages are seldom
+    warm in this process (tags). Otherwise ``page.rows`` is None.
+    """
+
+    def __init__(self, object_list, per_page, *, count_key: str, rows_until: int = 0,
                  **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
-        # Offsets from which a page is read ids-first (0: always; see the module's notes).
-        self.ids_first_from = ids_first_from
+        self.rows_until = rows_until
 
     @cached_property
     def count(self) -> int:
@@ -42,8 +48,13 @@ class ArticlePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if bottom < self.ids_first_from:
-            return self._get_page(self.object_list[bottom:top], number, self)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        if bottom < self.rows_until:
+            rows = list(self.object_list.for_listing()[bottom:top])
+            page = self._get_page([row.pk for row in rows], number, self)
+            page.rows = {row.pk: row for row in rows}
+        else:
+            page = self._get_page(
+                list(self.object_list.values_list("pk", flat=True)[bottom:top]), number, self
+            )
+            page.rows = None
+        return page

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, PreviewLink
-from articles.views import ArticleDetailView
+from articles.models import Article, PreviewLink, Tag
+from articles.views import ArticleDetailView, tags_read_with
 
 SIGNER_SALT = "articles.preview-link"
 PREVIEW_TEMPLATE = "articles/article_preview.html"
@@ -98,6 +98,9 @@ class ArticlePreview(ArticleDetailView):
     def __init__(self, *, article: Article, **kwargs):
         super().__init__(**kwargs)
         self.article = article
+
+    def tags_of(self, article: Article) -> list[Tag]:
+        return tags_read_with(article)  # never kept: the preview shows the latest
 
     def get(self, request, *args, **kwargs):
         self.object = self.article

@@ -54,25 +54,35 @@ def home(request):
         rendering.cards_by_id(wanted, lambda ids: Article.objects.filter(pk__in=ids).for_listing())
     )
     lead = next(cards) if lead_id else None
-    sections = []
+    sections, layout = [], []
     for category in categories:
         shown = [card for card in (next(cards) for _ in by_category[category.pk]) if card]
         if shown:
             sections.append({"category": category, "cards": shown})
-    return render(
-        request, "articles/home.html", {"lead": lead, "lead_id": lead_id, "sections": sections}
-    )
+            layout.append((category.pk, by_category[category.pk]))
+    # The sections' HTML is kept per layout (which articles, in which sections): the ids
+    # come from the database on every request, the markup around their cards does not.
+    context = {"lead": lead, "lead_id": lead_id, "sections": sections, "layout": str(layout)}
+    return render(request, "articles/home.html", context)
 
 
 class ArticleListView(ListView):
-    """A paginated, newest-first list of published articles; ``?page=abc`` is page 1."""
+    """A paginated, newest-first list of published articles; ``?page=abc`` is page 1.
+
+    A page reads its article ids (articles/pagination.py), then the cards of those ids
+    (only the articles whose card this process has not rendered are read in full).
+    """
 
     paginate_by = settings.ARTICLES_PER_PAGE
-    context_object_name = "articles"
+    context_object_name = "article_ids"
+    card_options = {"level": 2, "show_lead": True}
+
+    # See articles/pagination.py: offsets below which a page reads whole rows at once.
+    rows_until = 0
 
     def paginate_queryset(self, queryset, page_size):
         paginator = ArticlePaginator(
-            queryset, page_size, count_key=self.count_key(), ids_first_from=self.ids_first_from
+            queryset, page_size, count_key=self.count_key(), rows_until=self.rows_until
         )
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
@@ -81,9 +91,23 @@ class ArticleListView(ListView):
         """Names the list for its cached total (see articles/pagination.py)."""
         raise NotImplementedError
 
-    # Section pages read ids first from page 1 (a quiet section would otherwise be found
-    # by walking the whole site's newest articles); tag pages from deep pages on.
-    ids_first_from = 0
+    def card_for(self, index: int, page) -> dict:
+        """The card options of the article at ``index`` on ``page``."""
+        return {**self.card_options, "lazy": index > 0}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        wanted = [(pk, self.card_for(index, page)) for index, pk in enumerate(page.object_list)]
+
+        def fetch(ids):
+            if page.rows is not None:
+                return [page.rows[pk] for pk in ids]
+            return Article.objects.filter(pk__in=ids).for_listing()
+
+        cards = rendering.cards_by_id(wanted, fetch)
+        context["cards"] = [card for card in cards if card]
+        return context
 
 
 class CategoryView(ArticleListView):
@@ -91,10 +115,16 @@ class CategoryView(ArticleListView):
 
     def get_queryset(self):
         self.category = category_or_404(self.request, self.kwargs["slug"])
-        return Article.objects.published().in_category(self.category).for_listing().newest_first()
+        return Article.objects.published().in_category(self.category).newest_first()
 
     def count_key(self) -> str:
         return f"category:{self.category.pk}"
+
+    def card_for(self, index: int, page) -> dict:
+        if index == 0 and not page.has_previous():
+            # The section's newest story opens its first page, large and loaded first.
+            return {**self.card_options, "large": True, "priority": True}
+        return super().card_for(index, page)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
@@ -102,17 +132,14 @@ class CategoryView(ArticleListView):
 
 class TagView(ArticleListView):
     template_name = "articles/tag_detail.html"
+    card_options = {**ArticleListView.card_options, "show_category": True}
+    # A site has thousands of tags, each page seldom warm here: its first pages read whole
+    # rows in one query; deeper pages read ids first (the rows of a deep page cost more).
+    rows_until = 200
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return (
-            Article.objects.published()
-            .filter(tagged_items__tag=self.tag)
-            .for_listing()
-            .newest_first()
-        )
-
-    ids_first_from = 200
+        return Article.objects.published().filter(tagged_items__tag=self.tag).newest_first()
 
     def count_key(self) -> str:
         return f"tag:{self.tag.pk}"
@@ -126,7 +153,10 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_article_page()
+        # An article's tags are kept per content version (a tag change makes a new one):
+        # once this process knows them, the article is read without the tags' subquery.
+        self.known_tags = fragments.get("article-tags", self.kwargs["pk"])
+        return Article.objects.published().for_article_page(with_tags=self.known_tags is None)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -139,17 +169,25 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        # Tags come with the article from for_article_page(), at no query of their own; an
-        # article fetched otherwise (the admin's preview) reads them.
-        tag_list = getattr(article, "tag_list", None)
-        if tag_list is None:
-            tags = list(article.tags.all())
-        else:
-            tags = [Tag(**values) for values in tag_list]
+        tags = self.tags_of(article)
         related_ids, related_html = see_also(article, tags)
         return super().get_context_data(
             tags=tags, related_ids=related_ids, related_html=related_html, **kwargs
         )
+
+    def tags_of(self, article: Article) -> list[Tag]:
+        if self.known_tags is not None:
+            return self.known_tags
+        tags = tags_read_with(article)
+        return fragments.remember("article-tags", article.pk, render=lambda: tags)
+
+
+def tags_read_with(article: Article) -> list[Tag]:
+    """The tags of an article read by for_article_page() (or read now), by name."""
+    tag_list = getattr(article, "tag_list", None)
+    if tag_list is None:
+        return list(article.tags.order_by("name"))
+    return [Tag(**values) for values in tag_list]
 
 
 def see_also(article: Article, tags: list[Tag]) -> tuple[list[int], str]:

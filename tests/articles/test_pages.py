@@ -96,7 +96,7 @@ def test_category_page_lists_its_articles_newest_first(client, world):
     now = timezone.now()
     older = ArticleFactory(category=world["agores"], published_at=now - timedelta(days=3))
     response = client.get(world["agores"].get_absolute_url())
-    assert list(response.context["articles"]) == [world["market"], older]
+    assert response.context["article_ids"] == [world["market"].pk, older.pk]
     assert response.context["category"] == world["agores"]
 
 
@@ -111,8 +111,8 @@ def test_category_pages_paginate_and_bad_page_numbers_never_fail(
 
     # The class reads the setting once, at import: set its page size for this test only.
     monkeypatch.setattr(CategoryView, "paginate_by", 2)
-    assert len(client.get(url).context["articles"]) == 2
-    assert len(client.get(url + "?page=2").context["articles"]) == 2
+    assert len(client.get(url).context["cards"]) == 2
+    assert len(client.get(url + "?page=2").context["cards"]) == 2
     for page in ["abc", "-1", "0", "999999", "1e9", "%00"]:
         assert client.get(url, {"page": page}).status_code == 200, page
 

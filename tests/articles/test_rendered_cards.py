@@ -121,6 +121,50 @@ def test_a_warm_article_page_reads_only_the_article(client, site, django_assert_
     assert "card" in html.split('id="related-title"')[1]  # "See also" is there
 
 
+def test_a_warm_article_page_reads_the_article_without_its_tags(
+    client, site, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    article = site["articles"][3]
+    article.tags.add("Ενέργεια", "Λιμάνια")
+    url = article.get_absolute_url()
+    with django_assert_max_num_queries(8) as cold:
+        client.get(url)
+    assert any("articles_taggedarticle" in q["sql"] for q in cold.captured_queries)
+    with django_assert_max_num_queries(1) as warm:
+        html = client.get(url).content.decode()
+    assert "articles_taggedarticle" not in warm.captured_queries[0]["sql"]
+    assert html.index("Ενέργεια") < html.index("Λιμάνια")  # by name
+    from articles.models import Tag
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Tag.objects.filter(name="Λιμάνια").update(name="Λιμάνια και ακτοπλοΐα")
+        freshness.change_on_commit()  # what the admin's save signals do
+    assert "Λιμάνια και ακτοπλοΐα" in client.get(url).content.decode()
+
+
+def test_a_warm_section_page_reads_the_ids_of_its_page_only(
+    client, site, django_assert_max_num_queries
+):
+    category = site["categories"][1]
+    url = category.get_absolute_url()
+    first = client.get(url)
+    with django_assert_max_num_queries(1) as warm:
+        second = client.get(url)
+    assert '"articles_article"."headline"' not in warm.captured_queries[0]["sql"]
+    assert second.content == first.content
+    listing = second.content.decode().split('class="article-list"')[1].split("</main>")[0]
+    for article in site["articles"]:
+        assert (article.headline in listing) == (article.category == category)
+
+
+def test_a_new_article_joins_its_home_section_on_the_next_request(client, site):
+    client.get("/")
+    category = site["categories"][2]
+    ArticleFactory(headline="Ολοκαίνουργιο θέμα της ενότητας", category=category)
+    html = client.get("/").content.decode()
+    assert "Ολοκαίνουργιο θέμα της ενότητας" in html
+
+
 def test_an_approved_comment_is_on_the_next_article_page(client, site):
     from comments import services
     from comments.models import Comment
