@@ -5,9 +5,12 @@ tests make beside it must be allowed explicitly (they are synchronous and safe h
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -50,6 +53,38 @@ def page(browser):
 def browser_tests_use_the_page_cache(page_cache):
     """Browser tests commit for real, so they run with the whole-page cache as readers do."""
     return page_cache
+
+
+class RequestsInFlight:
+    """Counts the live server's requests between request_started and request_finished."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count -= 1
+
+
+@pytest.fixture(autouse=True)
+def requests_end_before_the_database_is_emptied(transactional_db):
+    """A page closed by a test may leave a request running in the live server (an edit
+    lock's heartbeat, say) inside a transaction; emptying the tables beside it can
+    deadlock. Torn down before transactional_db, this waits for such requests to end."""
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started, dispatch_uid="browser-requests-started")
+    request_finished.connect(in_flight.finished, dispatch_uid="browser-requests-finished")
+    yield
+    deadline = time.monotonic() + 15
+    while in_flight.count > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    request_started.disconnect(dispatch_uid="browser-requests-started")
+    request_finished.disconnect(dispatch_uid="browser-requests-finished")
 
 
 @pytest.fixture
