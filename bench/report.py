@@ -13,9 +13,11 @@ def _runs(report, *, dataset=None, cache=None):
 
 
 def _target(name, checks):
-    """checks: list of (label, passed, figure); the target passes when all do (and exist)."""
+    """checks: list of (label, passed, figure); the target passes when all do (and exist).
+    A target with no figures in this run (a partial run) is "not measured"."""
     return {
         "target": name,
+        "measured": bool(checks),
         "pass": bool(checks) and all(passed for _, passed, _ in checks),
         "details": [f"{label}: {figure}" for label, _, figure in checks],
     }
@@ -107,11 +109,11 @@ def print_report(report) -> None:
     print()
     for run in report["runs"]:
         ceiling = run["ceiling"]
+        samples = ", ".join(str(rps) for rps in ceiling["samples"])
         print(
-            f"== {run['label']}  "
-            f"(ceiling {ceiling['rps']:.0f} req/s, the mean of {ceiling.get('rps_before', 0):.0f} "
-            f"before and {ceiling.get('rps_after', 0):.0f} after the pages; "
-            f"p50 {ceiling['p50_ms']:.1f} ms)"
+            f"== {run['label']}  (ceiling {ceiling['rps']:.0f} req/s, "
+            f"p50 {ceiling['p50_ms']:.1f} ms; measured {len(ceiling['samples'])} times: "
+            f"{samples} req/s; each page's ratio is to the two measured around it)"
         )
         print(
             f"   {'page':<24} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}"
@@ -123,7 +125,7 @@ def print_report(report) -> None:
         print(f"   worker RSS (MB): {', '.join(f'{m:.0f}' for m in run['worker_rss_mb'])}")
     print("\n== targets")
     for target in report["targets"]:
-        mark = "PASS" if target["pass"] else "MISS"
+        mark = "PASS" if target["pass"] else "MISS" if target["measured"] else "----"
         print(f"   {mark}  {target['target']}")
         for detail in target["details"]:
             print(f"         {detail}")

@@ -27,6 +27,11 @@ from newsportal.pg_tools import create_database
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 PYTHON = sys.executable
+# Pages measured between two measurements of the ceiling.
+PAGES_PER_CEILING = 3
+# Requests before a page's queries are counted, and requests counted.
+WARM_UP_REQUESTS = 12
+COUNTED_REQUESTS = 4
 
 
 def base_database_url() -> str:
@@ -115,8 +120,13 @@ def pages(marks: dict) -> list[dict]:
     ]
 
 
+def chosen_pages(marks: dict, only: list[str] | None) -> list[dict]:
+    return [page for page in pages(marks) if not only or page["name"] in only]
+
+
 def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, seconds: int,
-                wrk: str, static_root: Path, media_root: Path) -> dict:  # fmt: skip
+                wrk: str, static_root: Path, media_root: Path,
+                only: list[str] | None = None) -> dict:  # fmt: skip
     log_path = OUT / "gunicorn.log"
     results = {"label": label, "pages": {}}
     with Gunicorn(database_url=url, redis_url=redis_url, static_root=static_root,
@@ -125,59 +135,74 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                   "COMMENTS_RATE_PER_HOUR": "100000000",
                   # Bench data is dated when it was generated; keep its comments open.
                   "COMMENTS_CLOSE_AFTER_DAYS": "0"}) as server:  # fmt: skip
+        # The machine is shared and its speed drifts during a run (the ceiling moved by
+        # 15-25% between the start and the end of one): the ceiling is measured again after
+        # every few pages, and each page is compared with the two measured around it.
         ceiling_page = {"name": "ceiling", "path": "/__bench__/ceiling/"}
-        ceiling = measure_page(server.url, ceiling_page, seconds, wrk)
-        print(f"  {label}: ceiling {ceiling['rps']:.0f} req/s (before the pages)")
-        measured = {}
-        for page in pages(marks):
-            measured[page["name"]] = measure_page(server.url, page, seconds, wrk)
-            result = measured[page["name"]]
-            print(f"  {label}: {page['name']:<24} {result['rps']:8.0f} req/s  "
-                  f"p50 {result['p50_ms']:.1f} ms  queries {result['queries']}")  # fmt: skip
-        # Measured again after the pages: the machine is shared, and its speed drifts
-        # during a run; the pages are compared with the mean of both.
-        after = measure_page(server.url, ceiling_page, seconds, wrk)
-        print(f"  {label}: ceiling {after['rps']:.0f} req/s (after the pages)")
-        ceiling = {
-            **ceiling,
-            "rps": (ceiling["rps"] + after["rps"]) / 2,
-            "p50_ms": (ceiling["p50_ms"] + after["p50_ms"]) / 2,
-            "p99_ms": max(ceiling["p99_ms"], after["p99_ms"]),
-            "rps_before": ceiling["rps"],
-            "rps_after": after["rps"],
-        }
-        results["ceiling"] = ceiling
-        for page in pages(marks):
-            result = measured[page["name"]]
-            result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
-            results["pages"][page["name"]] = result
-        post = measure_comment_post(server, marks, seconds, wrk)
-        post["ratio"] = post["rps"] / ceiling["rps"] if ceiling["rps"] else 0
-        results["pages"]["comment POST"] = post
-        print(f"  {label}: {'comment POST':<24} {post['rps']:8.0f} req/s  "
-              f"stored {post['stored']}")  # fmt: skip
+        samples = [measure_page(server.url, ceiling_page, seconds, wrk)]
+        print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
+        chosen = chosen_pages(marks, only)
+        for start in range(0, len(chosen), PAGES_PER_CEILING):
+            group = chosen[start : start + PAGES_PER_CEILING]
+            for page in group:
+                result = measure_page(server.url, page, seconds, wrk)
+                results["pages"][page["name"]] = result
+                print(f"  {label}: {page['name']:<24} {result['rps']:8.0f} req/s  "
+                      f"p50 {result['p50_ms']:.1f} ms  queries {result['queries']}")  # fmt: skip
+            samples.append(measure_page(server.url, ceiling_page, seconds, wrk))
+            print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
+            around = (samples[-2]["rps"] + samples[-1]["rps"]) / 2
+            for page in group:
+                result = results["pages"][page["name"]]
+                result["ceiling_rps"] = around
+                result["ratio"] = result["rps"] / around if around else 0
+        results["ceiling"] = ceiling_of(samples)
+        ceiling = results["ceiling"]
+        if not only or "comment POST" in only:
+            post = measure_comment_post(server, marks, seconds, wrk)
+            post["ratio"] = post["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+            results["pages"]["comment POST"] = post
+            print(f"  {label}: {'comment POST':<24} {post['rps']:8.0f} req/s  "
+                  f"stored {post['stored']}")  # fmt: skip
         results["worker_rss_mb"] = server.worker_rss_mb()
     return results
+
+
+def ceiling_of(samples: list[dict]) -> dict:
+    """The run's ceiling: the mean of its measurements (each kept in "samples")."""
+    return {
+        "path": samples[0]["path"],
+        "rps": sum(s["rps"] for s in samples) / len(samples),
+        "p50_ms": sum(s["p50_ms"] for s in samples) / len(samples),
+        "p99_ms": max(s["p99_ms"] for s in samples),
+        "queries": samples[0]["queries"],
+        "samples": [round(s["rps"]) for s in samples],
+    }
 
 
 def measure_page(base: str, page: dict, seconds: int, wrk: str) -> dict:
     url = base + page["path"]
     headers = {}
-    for _ in range(3):  # warm the caches of every worker a little
-        status, response_headers = load.probe(url)
-    queries = response_headers.get("X-Queries")
+    status, response_headers = load.probe(url)
     if page.get("etag"):
-        etag = response_headers.get("ETag")
-        headers = {"If-None-Match": etag}
+        headers = {"If-None-Match": response_headers.get("ETag")}
+    # Warm every worker a little (which worker takes a request is a race), then count the
+    # queries of a few requests: the fewest is a warm worker's, the most a cold one's.
+    for _ in range(WARM_UP_REQUESTS):
+        load.probe(url, headers)
+    counted = []
+    for _ in range(COUNTED_REQUESTS):
         status, response_headers = load.probe(url, headers)
-        queries = response_headers.get("X-Queries")
+        if response_headers.get("X-Queries") is not None:
+            counted.append(int(response_headers["X-Queries"]))
     result = load.run_wrk(
         wrk, url, seconds, headers=headers, connections=page.get("connections", load.CONNECTIONS)
     )
     return {
         "path": page["path"], "status": status, "rps": result.requests_per_second,
         "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
-        "non_2xx_3xx": result.non_2xx_3xx, "queries": int(queries) if queries else None,
+        "non_2xx_3xx": result.non_2xx_3xx, "queries": min(counted) if counted else None,
+        "queries_most": max(counted) if counted else None,
     }  # fmt: skip
 
 
@@ -213,6 +238,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
     parser.add_argument("--sets", default=os.environ.get("BENCH_SETS", "small,large"))
     parser.add_argument("--prepare-only", action="store_true", help="Make the data sets only.")
+    parser.add_argument(
+        "--pages",
+        default=os.environ.get("BENCH_PAGES", ""),
+        help="Only these pages (names as printed, comma-separated).",
+    )
+    parser.add_argument("--caches", default=os.environ.get("BENCH_CACHES", "off,redis"),
+                        help="Cache modes to run: off, redis.")  # fmt: skip
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -233,11 +265,12 @@ def main() -> int:
             collect_static(static_root, media_root, url)
             collected = True
         modes = [("off", None)] + ([("redis", redis_url)] if redis_url else [])
-        for mode, redis in modes:
+        for mode, redis in [m for m in modes if m[0] in args.caches.split(",")]:
             label = f"{dataset.name}/cache {mode}"
             run = measure_run(label=label, url=url, marks=marks, redis_url=redis,
                               seconds=args.seconds, wrk=wrk, static_root=static_root,
-                              media_root=media_root)  # fmt: skip
+                              media_root=media_root,
+                              only=[p for p in args.pages.split(",") if p])  # fmt: skip
             run.update(dataset=dataset.name, cache=mode)
             report["runs"].append(run)
     if args.prepare_only:
