@@ -91,7 +91,7 @@ def _screen(
         rules.append(f"links:{links}")
     poster = Comment.objects.from_poster(ip_hash=ip_hash, email=email)
     since = now - timedelta(hours=settings.COMMENTS_DUPLICATE_HOURS)
-    if poster.filter(created_at__gte=since, body=body).exists():
+    if poster.filter(created_at__gte=since).with_body(body).exists():
         rules.append("duplicate")
     # Counting stops just past the limit: a flooder's thousands of rows are never all read.
     recent = poster.filter(created_at__gte=now - timedelta(hours=1))
@@ -143,10 +143,6 @@ def post_comment(
     A reply to a comment at the deepest shown level joins that comment's level.
     """
     now = now or timezone.now()
-    if nonce:
-        existing = Comment.objects.filter(form_nonce=nonce).first()
-        if existing is not None:
-            return existing
     if not policy.comments_open(article, now):
         raise ValidationError(_("Comments on this article are closed."), code="closed")
 
@@ -187,21 +183,23 @@ def post_comment(
         now=now,
     )
     comment.rule = _join_rules(rules)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                comment.save()
-        except IntegrityError:
-            # The same form arrived twice at once: the other request stored it.
-            existing = Comment.objects.filter(form_nonce=comment.form_nonce).first()
-            if existing is None:
-                raise
-            return existing
-        comment.thread_id = tree_parent.thread_id if tree_parent else comment.pk
-        comment.path = [*(tree_parent.path if tree_parent else []), comment.pk]
-        Comment.objects.filter(pk=comment.pk).update(thread_id=comment.thread_id, path=comment.path)
-        if comment.status == Comment.Status.APPROVED:
-            _count_approved(article.pk, +1)
+    try:
+        with transaction.atomic():
+            comment.save()
+            comment.thread_id = tree_parent.thread_id if tree_parent else comment.pk
+            comment.path = [*(tree_parent.path if tree_parent else []), comment.pk]
+            Comment.objects.filter(pk=comment.pk).update(
+                thread_id=comment.thread_id, path=comment.path
+            )
+            if comment.status == Comment.Status.APPROVED:
+                _count_approved(article.pk, +1)
+    except IntegrityError:
+        # This form was stored before (sent twice, or twice at the same instant): the
+        # nonce is unique, so the answer is the comment stored the first time.
+        existing = Comment.objects.filter(form_nonce=comment.form_nonce).first()
+        if existing is None:
+            raise
+        return existing
     logger.info(
         "comment %s on article %s: %s%s (address %s…)",
         comment.pk,

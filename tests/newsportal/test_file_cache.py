@@ -25,3 +25,26 @@ def test_values_round_trip_like_djangos_file_cache(tmp_path):
     assert cache.incr("counter") == 2
     cache.set_many({"a": "α", "b": "β"})
     assert cache.get_many(["a", "b"]) == {"a": "α", "b": "β"}
+
+
+def _count(cache, times: int) -> None:
+    for _ in range(times):
+        cache.add("shared-counter", 0)
+        cache.incr("shared-counter")
+
+
+def test_processes_counting_at_once_lose_no_count(tmp_path):
+    """The rate limits' add() and incr() from four workers at once, forked from a process
+    that already used the cache (gunicorn's preloaded app)."""
+    import multiprocessing
+
+    cache = file_cache.OccasionallyCulledFileCache(str(tmp_path), {})
+    cache.add("shared-counter", 0)  # the parent opens its lock file before the fork
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_count, args=(cache, 300)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    assert cache.get("shared-counter") == 1200

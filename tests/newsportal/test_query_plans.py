@@ -116,3 +116,43 @@ def test_no_reader_page_scans_articles_or_comments_sequentially(client, archive,
     record_figure(
         "reader queries EXPLAINed on a 50,000-article archive, seq scans", f"{explained}, 0"
     )
+
+
+def index_names(plan: dict) -> set[str]:
+    found = {plan["Index Name"]} if "Index Name" in plan else set()
+    for child in plan.get("Plans", []):
+        found |= index_names(child)
+    return found
+
+
+def test_a_busy_address_s_duplicate_check_reads_one_index_entry(record_figure):
+    """A newsroom's or a mobile network's shared address may post thousands of comments a
+    day: the duplicate rule finds the same text through (address, digest of the text)."""
+    from comments import services
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO comments_comment (article_id, level, path, name, email, body, "
+            "body_html, status, rule, created_at, ip_hash, user_agent, report_count, "
+            "form_nonce) SELECT %s, 0, '{}', 'Αναγνώστης', '', 'Σχόλιο αριθμός ' || g, '', "
+            "'pending', '', now() - g * interval '1 second', 'busy-address', 'plans', 0, "
+            "'busy-' || g FROM generate_series(1, 20000) g",
+            [article.pk],
+        )
+        cursor.execute("ANALYZE comments_comment")
+    with CaptureQueriesContext(connection) as queries:
+        comment = services.post_comment(
+            article=article, parent=None, name="Αναγνώστης", email="",
+            body="Σχόλιο αριθμός 17", ip_hash="busy-address",
+        )  # fmt: skip
+    assert "duplicate" in comment.rule
+    (duplicate_check,) = [q["sql"] for q in queries if "MD5(" in q["sql"].upper()]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + duplicate_check)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    assert "comment_ip_body" in index_names(plan[0]["Plan"]), plan
+    assert not scanned_relations(plan[0]["Plan"]) & WATCHED
+    record_figure("duplicate check among 20,000 comments of one address", "index comment_ip_body")
