@@ -28,12 +28,19 @@ MOST_READ_LIMIT = 5
 def category_menu(context):
     request = context.get("request")
     current = context.get("category")
+    match = getattr(request, "resolver_match", None)
+    on_feed = bool(match and match.view_name == "articles:feed")
     return fragments.remember(
         "menu",
         getattr(current, "pk", None),
+        on_feed,
         render=lambda: render_to_string(
             "includes/category_menu.html",
-            {"categories": categories_for(request), "current_category": current},
+            {
+                "categories": categories_for(request),
+                "current_category": current,
+                "on_feed": on_feed,
+            },
         ),
     )
 

@@ -70,6 +70,22 @@ def test_every_reader_page_answers_200_with_menu_strip_and_feed(client, world):
             assert landmark in html, (url, landmark)
 
 
+def test_the_menu_marks_the_page_the_reader_is_on(client, world):
+    from django.urls import reverse
+
+    def current_links(url):
+        menu = client.get(url).content.decode().split('class="category-menu"')[1]
+        menu = menu.split("</nav>")[0]
+        return [part.split(">")[1].split("<")[0] for part in menu.split("<a ")[1:]
+                if 'aria-current="page"' in part.split(">")[0]]  # fmt: skip
+
+    feed_url = reverse("articles:feed")
+    assert current_links(feed_url) == ["Ροή Ειδήσεων"]
+    assert current_links(world["agores"].get_absolute_url()) == [world["agores"].name]
+    assert current_links("/") == []
+    assert current_links(feed_url) == ["Ροή Ειδήσεων"]  # kept apart from the home page's menu
+
+
 def test_drafts_scheduled_and_withdrawn_articles_never_leak_to_any_reader_page(client, world):
     for url in reader_pages(world):
         html = client.get(url).content.decode()
