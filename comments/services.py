@@ -1,9 +1,10 @@
 """Writes with rules: posting, moderating, reporting and blocking.
 
 The views, the admin's actions, the demo data command and the tests all call these
-functions. Each runs in one transaction and keeps the article's approved-comment
-counter in step with F() updates; whatever changes what readers see replaces the
-cache freshness token once the transaction has committed.
+functions. Each runs in one transaction and keeps the article's counter of the comments
+readers see (approved, with every comment above them approved) in step with F()
+updates; whatever changes what readers see replaces the cache freshness token once the
+transaction has committed.
 """
 
 from __future__ import annotations
@@ -116,9 +117,38 @@ def _join_rules(rules: list[str]) -> str:
     return joined[:RULES_MAX_LENGTH]
 
 
-def _count_approved(article_id: int, delta: int) -> None:
+def _count_shown(article_id: int, delta: int) -> None:
+    """Move the article's counter of comments readers see (approved, and every comment
+    above it approved too: a reply under a hidden comment is not shown)."""
     Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
     freshness.change_on_commit()
+
+
+def _with_statuses(rows: list[tuple[int, int, list[int], str]]) -> dict[int, str]:
+    """The status of each (id, article, path, status) row and of every comment above it."""
+    statuses = {pk: status for pk, _article, _path, status in rows}
+    above = {pk for _pk, _article, path, _status in rows for pk in path} - statuses.keys()
+    statuses.update(Comment.objects.filter(pk__in=above).values_list("pk", "status"))
+    return statuses
+
+
+def _shown(rows, statuses: dict[int, str]) -> Counter:
+    """How many of the rows readers see, per article."""
+    approved = Comment.Status.APPROVED
+    return Counter(
+        article_id
+        for pk, article_id, path, _status in rows
+        if all(statuses.get(above) == approved for above in path or [pk])
+    )
+
+
+def _threads_below(comment_ids: list[int], article_id: int | None = None):
+    """The comments and every reply below them, locked in id order (one moderator's change
+    to a thread waits for another's)."""
+    below = Comment.objects.filter(Q(pk__in=comment_ids) | Q(path__overlap=comment_ids))
+    if article_id is not None:
+        below = below.filter(article_id=article_id)  # through the article's index
+    return below.select_for_update().order_by("pk")
 
 
 def post_comment(
@@ -191,8 +221,8 @@ def post_comment(
             Comment.objects.filter(pk=comment.pk).update(
                 thread_id=comment.thread_id, path=comment.path
             )
-            if comment.status == Comment.Status.APPROVED:
-                _count_approved(article.pk, +1)
+            if comment.status == Comment.Status.APPROVED and _shown_under(tree_parent):
+                _count_shown(article.pk, +1)
     except IntegrityError:
         # This form was stored before (sent twice, or twice at the same instant): the
         # nonce is unique, so the answer is the comment stored the first time.
@@ -209,6 +239,14 @@ def post_comment(
         ip_hash[:12],
     )
     return comment
+
+
+def _shown_under(parent: Comment | None) -> bool:
+    """Whether a reply under ``parent`` is shown (every comment above it approved)."""
+    if parent is None:
+        return True
+    above = Comment.objects.filter(pk__in=parent.path or [parent.pk])
+    return not above.exclude(status=Comment.Status.APPROVED).exists()
 
 
 def _moderate(
@@ -228,6 +266,19 @@ def _moderate(
         if moderator is not None or action != ModerationLogEntry.Action.HIDDEN:
             locked.moderated_by = moderator
             locked.moderated_at = timezone.now()
+        if (previous == Comment.Status.APPROVED) != (status == Comment.Status.APPROVED):
+            # The comment appears or disappears with every shown reply below it.
+            thread = list(
+                _threads_below([locked.pk], locked.article_id).values_list(
+                    "pk", "article_id", "path", "status"
+                )
+            )
+            statuses = _with_statuses(thread)
+            before = _shown(thread, statuses)[locked.article_id]
+            statuses[locked.pk] = status
+            shown_change = _shown(thread, statuses)[locked.article_id] - before
+        else:
+            shown_change = 0
         if status == Comment.Status.APPROVED:
             locked.report_count = 0
         if rule:
@@ -252,10 +303,8 @@ def _moderate(
             getattr(moderator, "username", "readers' reports"),
             f", reason {reason}" if reason else "",
         )
-        was_visible = previous == Comment.Status.APPROVED
-        is_visible = status == Comment.Status.APPROVED
-        if was_visible != is_visible:
-            _count_approved(locked.article_id, +1 if is_visible else -1)
+        if shown_change:
+            _count_shown(locked.article_id, shown_change)
     return locked
 
 
@@ -334,16 +383,12 @@ def delete_comments(*, comments) -> int:
     Only superusers delete: moderators reject instead, which keeps the record.
     """
     with transaction.atomic():
-        doomed = Comment.objects.filter(
-            Q(pk__in=[c.pk for c in comments])
-            | Q(path__overlap=[c.pk for c in comments])  # every reply below them
-        ).select_for_update()
-        approved = Counter(
-            doomed.filter(status=Comment.Status.APPROVED).values_list("article_id", flat=True)
-        )
-        deleted, _by_model = doomed.delete()
-        for article_id, count in approved.items():
-            _count_approved(article_id, -count)
+        doomed = _threads_below([c.pk for c in comments])  # with every reply below them
+        rows = list(doomed.values_list("pk", "article_id", "path", "status"))
+        shown = _shown(rows, _with_statuses(rows))
+        deleted, _by_model = Comment.objects.filter(pk__in=[row[0] for row in rows]).delete()
+        for article_id, count in shown.items():
+            _count_shown(article_id, -count)
     return deleted
 
 

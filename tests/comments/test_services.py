@@ -376,3 +376,61 @@ def test_deleting_comments_takes_their_replies_and_keeps_counts(article):
     assert services.delete_comments(comments=[first]) >= 4
     assert list(Comment.objects.all()) == [kept]
     assert refreshed(article).comment_count == 1
+
+
+def shown_on_page(article) -> int:
+    """Comments the article page shows (every thread, all levels)."""
+    from comments.threads import thread_page
+
+    page = thread_page(refreshed(article), order="oldest", page_number=1)
+
+    def count(nodes):
+        return sum(1 + count(node.replies) for node in nodes)
+
+    return count(page.threads)
+
+
+def test_the_count_follows_what_the_page_shows_when_a_thread_is_hidden(
+    settings, article, moderator
+):
+    settings.COMMENTS_REPORTS_TO_HIDE = 1
+    settings.COMMENTS_THREADS_PER_PAGE = 50
+    first = CommentFactory(article=article)
+    answered = CommentFactory(parent=first)
+    CommentFactory(parent=answered)
+    other = CommentFactory(parent=first)
+    CommentFactory(parent=first, status=Comment.Status.PENDING)
+    CommentFactory(article=article)  # another thread
+    assert refreshed(article).comment_count == shown_on_page(article) == 5
+
+    services.report_comment(comment=first, ip_hash=BOB)  # hides it, and its replies with it
+    assert refreshed(article).comment_count == shown_on_page(article) == 1
+    services.reject_comment(comment=answered, moderator=moderator, reason="abusive")
+    assert refreshed(article).comment_count == 1  # it was not shown: nothing to take away
+    services.approve_comment(comment=first, moderator=moderator)
+    # Back with the replies still approved; the rejected one's reply stays out.
+    assert refreshed(article).comment_count == shown_on_page(article) == 3
+    services.delete_comments(comments=[other])
+    assert refreshed(article).comment_count == shown_on_page(article) == 2
+
+
+def test_an_approved_reply_below_a_hidden_comment_is_not_counted(settings, article):
+    settings.COMMENTS_MODERATION = "post"
+    CommentFactory(article=article, ip_hash=ALICE)  # Alice is trusted: published at once
+    hidden = CommentFactory(article=article, status=Comment.Status.PENDING)
+    shown_reply = CommentFactory(parent=hidden)  # approved before its parent was hidden
+    before = refreshed(article).comment_count
+    reply = post(article, parent=shown_reply, body="Απάντηση σε ένα σχόλιο")
+    assert reply.status == Comment.Status.APPROVED
+    assert refreshed(article).comment_count == before
+    assert post(article, body="Σχόλιο στο άρθρο").status == Comment.Status.APPROVED
+    assert refreshed(article).comment_count == before + 1
+
+
+def test_deleting_a_hidden_thread_leaves_the_count(article, moderator):
+    first = CommentFactory(article=article)
+    CommentFactory(parent=first)
+    services.mark_spam(comment=first, moderator=moderator)
+    assert refreshed(article).comment_count == 0
+    services.delete_comments(comments=[first])
+    assert refreshed(article).comment_count == 0
