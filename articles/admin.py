@@ -151,7 +151,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("comments"))
     def comments_column(self, obj):
-        # The comments app keeps the approved-comment counter on the article.
+        # The comments app keeps the count of the comments readers see on the article.
         return getattr(obj, "comment_count", 0)
 
     def view_on_site(self, obj):

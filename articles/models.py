@@ -583,7 +583,7 @@ class Article(models.Model):
     )
     # Approved comments, kept by the comment services in the same transaction as the change
     # (F() updates), so that lists and the article page never count comments row by row.
-    comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
+    comment_count = models.PositiveIntegerField(_("comments shown"), default=0, editable=False)
     # Kept current by PostgreSQL itself on every write (a stored generated column), so
     # search never recomputes it per query; GIN-indexed below.
     search_vector = models.GeneratedField(
