@@ -24,7 +24,8 @@ def forget_everything() -> None:
 
 
 def size_of(value) -> int:
-    """About the bytes a stored value holds: text (mostly Greek), or tuples and lists of it."""
+    """About the bytes a stored value or key holds: text (mostly Greek), or tuples and lists
+    of it (numbers and other objects: 8)."""
     if isinstance(value, str | bytes):
         return len(value) * 2
     if isinstance(value, tuple | list):
@@ -54,6 +55,9 @@ class LocalMemo:
             return value
 
     def set(self, key: Hashable, value, size: int, timeout: float | None = None) -> None:
+        """Keep ``value`` (about ``size`` bytes; its key's bytes are counted too: keys made
+        of long, unique URLs must not outgrow the bound with small values)."""
+        size += size_of(key)
         if size > self.max_bytes:
             return
         expires = None if timeout is None else self.clock() + timeout

@@ -4,7 +4,7 @@ from newsportal.local_memo import LocalMemo, forget_everything
 
 
 def test_the_least_recently_used_entries_leave_first_when_the_bound_is_reached():
-    memo = LocalMemo(max_bytes=30)
+    memo = LocalMemo(max_bytes=36)  # three entries of 10 bytes and a one-letter key (2)
     memo.set("a", "A", 10)
     memo.set("b", "B", 10)
     memo.set("c", "C", 10)
@@ -12,11 +12,11 @@ def test_the_least_recently_used_entries_leave_first_when_the_bound_is_reached()
     memo.set("d", "D", 10)
     assert memo.get("b") is None
     assert [memo.get(key) for key in "acd"] == ["A", "C", "D"]
-    assert memo.size == 30
+    assert memo.size == 36
 
 
 def test_an_entry_larger_than_the_whole_memo_is_not_kept():
-    memo = LocalMemo(max_bytes=10)
+    memo = LocalMemo(max_bytes=20)
     memo.set("small", "s", 5)
     memo.set("huge", "h" * 100, 100)
     assert memo.get("huge") is None
@@ -28,7 +28,7 @@ def test_replacing_a_key_does_not_count_it_twice():
     memo.set("k", "one", 40)
     memo.set("k", "two", 40)
     assert memo.get("k") == "two"
-    assert memo.size == 40
+    assert memo.size == 42
     assert len(memo) == 1
 
 
@@ -63,3 +63,12 @@ def test_a_memo_of_zero_bytes_keeps_nothing():
     memo.set("k", "", 0)
     memo.set("j", "x", 1)
     assert memo.get("j") is None
+
+
+def test_keys_count_towards_the_bound():
+    """A flood of long, unique URLs (keys of {% memo %} blocks) with small values."""
+    memo = LocalMemo(max_bytes=10_000)
+    for n in range(1_000):
+        memo.set(("memo", f"/search/?q={'x' * 200}{n}"), "", 0)
+    assert memo.size <= 10_000
+    assert len(memo) < 30
