@@ -9,8 +9,6 @@ markup is the design's (static/css/site.css, "Cards"); format_html escapes every
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.utils import formats
 from django.utils.dateformat import format as date_format
@@ -95,18 +93,26 @@ def _options_key(options: dict) -> tuple:
     return tuple(sorted(options.items()))
 
 
-def cards_by_id(wanted: list[tuple[int, dict]], fetch: Callable) -> list[SafeString | None]:
+def cards_by_id(
+    wanted: list[tuple[int, dict]], known: dict[int, object] | None = None
+) -> list[SafeString | None]:
     """The cards of ``wanted`` (article id, card options), in order.
 
     Only the articles whose card this process has not rendered in the current version
-    are read, in one query: ``fetch(ids)`` returns them ready for a card (for_listing()).
-    A page that knows its article ids first (the home page) then costs a query for the
-    ids and, once warm, none for the cards. An id that ``fetch`` no longer finds (just
-    withdrawn) has None for its card.
+    are read, in one query (``known``: articles the caller has already read, by id). A
+    page that knows its article ids first (the home page) then costs a query for the ids
+    and, once warm, none for the cards. An id no longer found (just withdrawn) has None
+    for its card.
     """
+    from articles.models import Article
+
     cached = [fragments.get("card", pk, _options_key(options)) for pk, options in wanted]
-    missing = sorted({pk for (pk, _), html in zip(wanted, cached, strict=True) if html is None})
-    articles = {article.pk: article for article in fetch(missing)} if missing else {}
+    missing = {pk for (pk, _), html in zip(wanted, cached, strict=True) if html is None}
+    articles = {pk: known[pk] for pk in missing if known and pk in known}
+    if unread := sorted(missing - articles.keys()):
+        articles.update(
+            (article.pk, article) for article in Article.objects.filter(pk__in=unread).for_listing()
+        )
     cards = []
     for (pk, options), html in zip(wanted, cached, strict=True):
         if html is None and pk in articles:

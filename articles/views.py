@@ -50,9 +50,7 @@ def home(request):
     for category in categories:
         ids = by_category[category.pk]
         wanted += [(ids[0], SECTION_FIRST_CARD)] + [(pk, SECTION_OTHER_CARD) for pk in ids[1:]]
-    cards = iter(
-        rendering.cards_by_id(wanted, lambda ids: Article.objects.filter(pk__in=ids).for_listing())
-    )
+    cards = iter(rendering.cards_by_id(wanted))
     lead = next(cards) if lead_id else None
     sections, layout = [], []
     for category in categories:
@@ -99,13 +97,7 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         wanted = [(pk, self.card_for(index, page)) for index, pk in enumerate(page.object_list)]
-
-        def fetch(ids):
-            if page.rows is not None:
-                return [page.rows[pk] for pk in ids]
-            return Article.objects.filter(pk__in=ids).for_listing()
-
-        cards = rendering.cards_by_id(wanted, fetch)
+        cards = rendering.cards_by_id(wanted, known=page.rows)
         context["cards"] = [card for card in cards if card]
         return context
 
@@ -176,10 +168,11 @@ class ArticleDetailView(DetailView):
         )
 
     def tags_of(self, article: Article) -> list[Tag]:
-        if self.known_tags is not None:
-            return self.known_tags
-        tags = tags_read_with(article)
-        return fragments.remember("article-tags", article.pk, render=lambda: tags)
+        if self.known_tags is None:
+            self.known_tags = fragments.remember(
+                "article-tags", article.pk, render=lambda: tags_read_with(article)
+            )
+        return self.known_tags
 
 
 def tags_read_with(article: Article) -> list[Tag]:
