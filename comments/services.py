@@ -249,6 +249,22 @@ def _shown_under(parent: Comment | None) -> bool:
     return not above.exclude(status=Comment.Status.APPROVED).exists()
 
 
+def _shown_change(comment: Comment, status: str) -> int:
+    """How many more (or fewer) comments readers see once ``comment`` has ``status``: it
+    appears or disappears with every shown reply below it."""
+    if (comment.status == Comment.Status.APPROVED) == (status == Comment.Status.APPROVED):
+        return 0
+    thread = list(
+        _threads_below([comment.pk], comment.article_id).values_list(
+            "pk", "article_id", "path", "status"
+        )
+    )
+    statuses = _with_statuses(thread)
+    before = _shown(thread, statuses)[comment.article_id]
+    statuses[comment.pk] = status
+    return _shown(thread, statuses)[comment.article_id] - before
+
+
 def _moderate(
     *,
     comment: Comment,
@@ -262,23 +278,11 @@ def _moderate(
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         previous = locked.status
+        shown_change = _shown_change(locked, status)
         locked.status = status
         if moderator is not None or action != ModerationLogEntry.Action.HIDDEN:
             locked.moderated_by = moderator
             locked.moderated_at = timezone.now()
-        if (previous == Comment.Status.APPROVED) != (status == Comment.Status.APPROVED):
-            # The comment appears or disappears with every shown reply below it.
-            thread = list(
-                _threads_below([locked.pk], locked.article_id).values_list(
-                    "pk", "article_id", "path", "status"
-                )
-            )
-            statuses = _with_statuses(thread)
-            before = _shown(thread, statuses)[locked.article_id]
-            statuses[locked.pk] = status
-            shown_change = _shown(thread, statuses)[locked.article_id] - before
-        else:
-            shown_change = 0
         if status == Comment.Status.APPROVED:
             locked.report_count = 0
         if rule:
