@@ -202,12 +202,6 @@ def site_language() -> str:
 
 
 @register.simple_tag
-def article_card(article, **options):
-    """An article card (see articles/rendering.py: rendered in Python, it repeats a lot)."""
-    return rendering.card_html(article, **options)
-
-
-@register.simple_tag
 def picture(image, *, alt="", sizes="", lazy=False, priority=False):
     return rendering.picture_html(image, alt=alt, sizes=sizes, lazy=lazy, priority=priority)
 
