@@ -11,17 +11,20 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from PIL import Image
 
-        from articles import signals  # noqa: F401 - connects the receivers
+        from articles import live_parts, signals  # noqa: F401 - connects the receivers
 
         # Pillow refuses decompression bombs past this for every use in the process;
         # articles/images.py checks the declared size itself before decoding as well.
         Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
-        post_migrate.connect(_new_content_version, sender=self)
+        live_parts.register()
+        post_migrate.connect(_everything_changed, sender=self)
 
 
-def _new_content_version(**kwargs):
-    """A migration may change what cached objects hold (new columns): start a new version,
-    so nothing pickled under the old schema is read again."""
-    from articles import freshness
+def _everything_changed(**kwargs):
+    """A migration may change what cached objects hold (new columns): new versions of
+    everything, so nothing pickled under the old schema is read again."""
+    from newsportal.caching import memory, scopes
 
-    freshness.content_changed()
+    memory.forget_everything()
+    scopes.changed(scopes.SITE)
+    scopes.schedule_changed()

@@ -12,13 +12,13 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchConfig, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from taggit.models import ItemBase, TagBase
 
 from articles import links
 from articles.sanitize import render_body
+from articles.search_vector import search_document
 from articles.transliteration import slugify_greek
 
 # Paths the site uses itself; a category slug must never shadow them.
@@ -323,17 +324,9 @@ class ArticleQuerySet(models.QuerySet):
             "body", "body_html", "search_vector"
         )
 
-    def search(self, text: str, now: datetime | None = None) -> ArticleQuerySet:
-        """Articles matching a reader's query, best first (see articles/search.py)."""
-        from articles.search import matching
-
-        return matching(self, text, now=now)
-
     def for_article_page(self, *, with_tags: bool = True) -> ArticleQuerySet:
         """What the article page shows, in one query: its tags too (as ``tag_list``)
         unless the caller already has them."""
-        from django.db.models.functions import JSONObject
-
         # Not the editor's source nor the search vector: readers see body_html only.
         page = self.select_related("category", "hero_image", "author").defer(
             "body", "search_vector"
@@ -415,37 +408,6 @@ class CommentModeration(models.TextChoices):
     SITE_DEFAULT = "", _("Site default")
     PRE = "pre", _("Pre-moderation")
     POST = "post", _("Post-moderation")
-
-
-def search_config():
-    """The text-search configuration of an article: 'english' for English ones, else 'greek'.
-
-    Each branch is a regconfig constant: a CASE over text cast to regconfig afterwards would
-    not be immutable, and PostgreSQL accepts only immutable generated columns.
-    """
-    return Case(When(language="en", then=SearchConfig("english")), default=SearchConfig("greek"))
-
-
-def body_text(field: str = "body_html"):
-    """The sanitised body with its tags replaced by spaces (immutable, so fit for a column)."""
-    return Func(
-        F(field),
-        Value("<[^>]+>"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=models.TextField(),
-    )
-
-
-def search_document():
-    """Headline weighs most (A), then the lead (B), then the body text (C)."""
-    config = search_config()
-    return (
-        SearchVector("headline", config=config, weight="A")
-        + SearchVector("lead", config=config, weight="B")
-        + SearchVector(body_text(), config=config, weight="C")
-    )
 
 
 class ArticleRevisionBase(models.Model):

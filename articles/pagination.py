@@ -1,7 +1,8 @@
 """Pagination of article lists that stays fast at page 2,000 of a ten-year archive.
 
-- The total is counted once per content version (the freshness token) and kept in the
-  cache: counting tens of thousands of rows on every request would cost more than the page.
+- The total is counted once per version of the list's scope (a section or a tag, see
+  newsportal/caching/scopes.py) and kept in the shared cache: counting tens of thousands
+  of rows on every request would cost more than the page.
 - A page is the ids of its articles, read from the covering index (category or status,
   published_at, id: an index-only scan that skips rows without reading them); the views
   turn them into cards, reading only the articles whose card is not already rendered
@@ -12,11 +13,11 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
-from articles import freshness
+from newsportal.caching import scopes
+from newsportal.caching.fragments import fragment
 
 COUNT_TIMEOUT = 3600
 
@@ -29,20 +30,22 @@ class ArticlePaginator(Paginator):
     warm in this process (tags). Otherwise ``page.rows`` is None.
     """
 
-    def __init__(self, object_list, per_page, *, count_key: str, rows_until: int = 0,
+    def __init__(self, object_list, per_page, *, list_scope: str, rows_until: int = 0,
                  **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
+        self.list_scope = list_scope
         self.rows_until = rows_until
 
     @cached_property
     def count(self) -> int:
-        key = f"count:{freshness.current_version()}:{self.count_key}"
-        total = cache.get(key)
-        if total is None:
-            total = self.object_list.count()
-            cache.set(key, total, COUNT_TIMEOUT)
-        return total
+        return fragment(
+            "count",
+            self.list_scope,
+            scopes=(scopes.SITE, self.list_scope),
+            render=self.object_list.count,
+            timeout=COUNT_TIMEOUT,
+            shared=True,
+        )
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

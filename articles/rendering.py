@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
-from articles import fragments
+from newsportal.caching import live, scopes
+from newsportal.caching.fragments import fragment, fragment_if_kept
 
 LARGE_SIZES = "(min-width: 80rem) 34rem, (min-width: 48rem) 55vw, 100vw"
 COMPACT_SIZES = "7rem"
@@ -78,47 +79,42 @@ def picture_html(
 
 
 def card_html(article, **options) -> SafeString:
-    """An article in a list (see _card_html), rendered once per content version."""
+    """An article in a list (see _card_html), kept per version of the article and the site.
+
+    Its comment count is a live part (the card stays as it is when a comment is approved).
+    The same card appears on the home page, its section, its tags and "See also"; showing
+    it makes the page depend on the article's scope.
+    """
     if article.pk is None:
         return _card_html(article, **options)
-    # Any change to an article, its section, tags or image, or an approved comment,
-    # replaces the version (articles/signals.py), so a stored card is never stale.
-    # The same card appears on the home page, its section, its tags and "See also".
-    return fragments.remember(
-        "card", article.pk, _options_key(options), render=lambda: _card_html(article, **options)
+    return fragment(
+        "card",
+        article.pk,
+        options_key(options),
+        scopes=card_scopes(article.pk),
+        render=lambda: _card_html(article, **options),
     )
 
 
-def _options_key(options: dict) -> tuple:
+def card_scopes(pk: int) -> tuple[str, str]:
+    return (scopes.SITE, scopes.article(pk))
+
+
+def options_key(options: dict) -> tuple:
     return tuple(sorted(options.items()))
 
 
-def cards_by_id(
-    wanted: list[tuple[int, dict]], known: dict[int, object] | None = None
-) -> list[SafeString | None]:
-    """The cards of ``wanted`` (article id, card options), in order.
+def kept_card(pk: int, options: dict) -> SafeString | None:
+    """The card this process rendered for the current versions, or None."""
+    return fragment_if_kept("card", pk, options_key(options), scopes=card_scopes(pk))
 
-    Only the articles whose card this process has not rendered in the current version
-    are read, in one query (``known``: articles the caller has already read, by id). A
-    page that knows its article ids first (the home page) then costs a query for the ids
-    and, once warm, none for the cards. An id no longer found (just withdrawn) has None
-    for its card.
-    """
-    from articles.models import Article
 
-    cached = [fragments.get("card", pk, _options_key(options)) for pk, options in wanted]
-    missing = {pk for (pk, _), html in zip(wanted, cached, strict=True) if html is None}
-    articles = {pk: known[pk] for pk in missing if known and pk in known}
-    if unread := sorted(missing - articles.keys()):
-        articles.update(
-            (article.pk, article) for article in Article.objects.filter(pk__in=unread).for_listing()
-        )
-    cards = []
-    for (pk, options), html in zip(wanted, cached, strict=True):
-        if html is None and pk in articles:
-            html = card_html(articles[pk], **options)
-        cards.append(html)
-    return cards
+def comment_count_html(count: int, url: str) -> str:
+    """The "N comments" link of a card (nothing without comments): a card's live part."""
+    if not count:
+        return ""
+    text = ngettext("%(shown)s comment", "%(shown)s comments", count) % {"shown": number(count)}
+    return format_html('<a class="card__comments" href="{}#comments">{}</a>', url, text)
 
 
 def _card_html(
@@ -166,11 +162,8 @@ def _card_html(
     lead = ""
     if show_lead:
         lead = format_html('<p class="card__lead" lang="{}">{}</p>', article.language, article.lead)
-    comments = ""
-    if article.comment_count:
-        count = article.comment_count
-        text = ngettext("%(shown)s comment", "%(shown)s comments", count) % {"shown": number(count)}
-        comments = format_html('<a class="card__comments" href="{}#comments">{}</a>', url, text)
+    # The count changes with every approved comment: filled in per response.
+    comments = mark_safe(live.marker("comment-count", f"{article.pk} {url}"))  # noqa: S308  # nosemgrep  # nosec B308 B703 - our marker
     level = int(level or 3)
     return format_html(
         '<article class="{} section-colour--{}">{}<div class="card__text">{}'

@@ -17,15 +17,12 @@ from __future__ import annotations
 import re
 from html import escape
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
 
 import nh3
+from django.apps import apps
 from django.utils.translation import gettext
 
 from articles.rendering import picture_html
-
-if TYPE_CHECKING:
-    from articles.models import Image
 
 TEXT_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li",
@@ -88,12 +85,12 @@ def render_body(html: str) -> tuple[str, list[int]]:
     return reader_html, sorted(renderer.used)
 
 
-def _library_images(ids: set[int]) -> dict[int, Image]:
+def _library_images(ids: set[int]) -> dict:
+    """The library images of ``ids``, by id. Looked up through the app registry: the
+    models use this module on save, so it cannot import them."""
     if not ids:
         return {}
-    from articles.models import Image
-
-    return Image.objects.in_bulk(ids)
+    return apps.get_model("articles", "Image").objects.in_bulk(ids)
 
 
 def credit_html(credit: str) -> str:
@@ -106,7 +103,7 @@ class _FigureRenderer(HTMLParser):
 
     VOID = {"br", "hr", "img"}
 
-    def __init__(self, images: dict[int, Image]):
+    def __init__(self, images: dict):
         super().__init__(convert_charrefs=True)
         self.images = images
         self.used: set[int] = set()

@@ -17,22 +17,23 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from articles import fragments, freshness
-from articles.models import Article, body_text, search_config
+from articles.models import Article
+from articles.search_vector import body_text, search_config
 from articles.sections import categories_for
+from newsportal.caching import scopes
+from newsportal.caching.fragments import fragment
 
 MAX_QUERY_LENGTH = 500
 # How many of the newest matches are ranked (see matching()); the result count stops there.
@@ -140,17 +141,19 @@ def highlighted(marked: str) -> SafeString:
 def ranked_ids(ranked, params) -> list[int]:
     """The ids of the ranked matches (at most MAX_CANDIDATES), best first.
 
-    Kept in the cache per content version, query, filters and language: a name in the
-    news is searched by thousands of readers, and its ranking only changes with the content.
+    Kept in this worker's memory (bounded) per version of the lists, query, filters and
+    language: a name in the news is searched by thousands of readers, and its ranking only
+    changes with the content. Not in the shared cache: any reader can type a new query.
     """
     identity = "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k != "page")
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    key = f"search:{freshness.current_version()}:{translation.get_language()}:{digest}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(ranked.values_list("pk", flat=True))
-        cache.set(key, ids, RESULTS_CACHE_SECONDS)
-    return ids
+    return fragment(
+        "search-ids",
+        digest,
+        scopes=(scopes.SITE, scopes.ARTICLES),
+        render=lambda: list(ranked.values_list("pk", flat=True)),
+        timeout=RESULTS_CACHE_SECONDS,
+    )
 
 
 class SectionSelect(forms.Select):
@@ -256,16 +259,17 @@ def search(request):
     if not text:
         return render(request, "articles/search.html", context)
 
-    ranked = form.filter(Article.objects.published()).search(text)
+    ranked = matching(form.filter(Article.objects.published()), text)
     paginator = Paginator(ranked_ids(ranked, request.GET), settings.ARTICLES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    # Kept per words and page (articles/fragments.py): a name in the news is searched by
-    # thousands of readers, and ts_headline is the page's most expensive work.
-    results_html = fragments.remember(
+    # Kept per words and page (newsportal/caching/fragments.py): a name in the news is
+    # searched by thousands of readers, and ts_headline is the page's most expensive work.
+    results_html = fragment(
         "search-results",
         text,
         tuple(page.object_list),
+        scopes=(scopes.SITE, scopes.ARTICLES),
         render=lambda: results_list_html(page.object_list, text),
     )
     capped = MAX_CANDIDATES if paginator.count >= MAX_CANDIDATES else 0

@@ -1,33 +1,75 @@
-"""Side effects of content changes: cache freshness (after the commit) and revision tags."""
+"""Side effects of content changes: new versions of the scopes readers see (after the
+commit; newsportal/caching/scopes.py) and revision tags."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from articles import freshness
+from articles.live_parts import comments_changed
 from articles.models import Article, Category, FlashItem, Image, Tag, TaggedArticle
+from newsportal.caching import scopes
+
+
+def _changed_on_commit(*changed: str, schedule: bool = False) -> None:
+    scopes.changed_on_commit(*changed)
+    if schedule:  # a publication time may have moved: look for the next one again
+        transaction.on_commit(scopes.schedule_changed)
 
 
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
+def article_changed(sender, instance, **kwargs):
+    """The article, its section's list, every list of articles and the feed; its tag
+    pages follow through its card (a page records the scope of each card it shows)."""
+    _changed_on_commit(
+        scopes.article(instance.pk),
+        scopes.section(instance.category_id),
+        scopes.ARTICLES,
+        scopes.FEED,
+        schedule=True,
+    )
+    comments_changed(instance.pk)
+
+
+@receiver(post_save, sender=FlashItem)
+@receiver(post_delete, sender=FlashItem)
+def flash_item_changed(sender, **kwargs):
+    _changed_on_commit(scopes.FEED, schedule=True)
+
+
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
-@receiver(post_save, sender=TaggedArticle)
-@receiver(post_delete, sender=TaggedArticle)
+def furniture_changed(sender, **kwargs):
+    """Section and tag names appear on every page (menus, labels, cards)."""
+    _changed_on_commit(scopes.SITE)
+
+
 @receiver(post_save, sender=Image)
 @receiver(post_delete, sender=Image)
-@receiver(post_save, sender=FlashItem)
-@receiver(post_delete, sender=FlashItem)
-def content_changed(sender, **kwargs):
-    freshness.change_on_commit()
+def image_changed(sender, created=False, **kwargs):
+    """A new image shows nowhere yet; a changed one (credit, renditions) may show anywhere."""
+    if not created:
+        _changed_on_commit(scopes.SITE)
+
+
+@receiver(post_save, sender=TaggedArticle)
+@receiver(post_delete, sender=TaggedArticle)
+def tagging_changed(sender, instance, **kwargs):
+    _changed_on_commit(scopes.tag(instance.tag_id), scopes.article(instance.content_object_id))
 
 
 @receiver(m2m_changed, sender=TaggedArticle)
-def tags_changed(sender, action, **kwargs):
+def tags_changed(sender, instance, action, pk_set=None, **kwargs):
     if action.startswith("post_"):
-        freshness.change_on_commit()
+        tag_scopes = [scopes.tag(pk) for pk in pk_set or ()]
+        if action == "post_clear" or not isinstance(instance, Article):
+            tag_scopes.append(scopes.SITE)  # which tags lost it is not known any more
+        if isinstance(instance, Article):
+            tag_scopes.append(scopes.article(instance.pk))
+        _changed_on_commit(*tag_scopes)
 
 
 @receiver(pre_create_historical_record, sender=Article.history.model)

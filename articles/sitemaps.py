@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
-from articles.feed import cached_by_version
 from articles.models import Article, Category, Tag, TaggedArticle
 
 # Google News reads only articles of the last two days, at most 1,000 per file.
@@ -138,19 +137,19 @@ def in_default_language(view):
 
 
 @in_default_language
-@cached_by_version()
+@require_safe
 def sitemap_index(request):
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
 
 
 @in_default_language
-@cached_by_version()
+@require_safe
 def sitemap_section(request, section: str):
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
 @in_default_language
-@cached_by_version()
+@require_safe
 def news_sitemap(request):
     return sitemap_views.sitemap(request, NEWS_SITEMAPS, template_name="articles/news_sitemap.xml")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feed, feeds, preview, reads, search, views
+from articles import live_feed, preview, reads, search, syndication, views
 
 app_name = "articles"
 
@@ -8,29 +8,29 @@ app_name = "articles"
 # (their first segments are in models.RESERVED_SLUGS, so no section can take them).
 urlpatterns = [
     path("", views.home, name="home"),
-    path("roi-eidiseon/", feed.feed_page, name="feed"),
-    path("roi-eidiseon/latest/", feed.latest, name="feed_latest"),
+    path("roi-eidiseon/", live_feed.feed_page, name="feed"),
+    path("roi-eidiseon/latest/", live_feed.latest, name="feed_latest"),
     path("search/", search.search, name="search"),
-    path("rss/", feed.cached_by_version()(feeds.SiteFeed.as_view()), name="rss"),
-    path("atom/", feed.cached_by_version()(feeds.SiteAtomFeed.as_view()), name="atom"),
+    path("rss/", syndication.SiteFeed.as_view(), name="rss"),
+    path("atom/", syndication.SiteAtomFeed.as_view(), name="atom"),
     path(
         "rss/tag/<slug:slug>/",
-        feed.cached_by_version()(feeds.TagFeed.as_view()),
+        syndication.TagFeed.as_view(),
         name="rss_tag",
     ),
     path(
         "atom/tag/<slug:slug>/",
-        feed.cached_by_version()(feeds.TagAtomFeed.as_view()),
+        syndication.TagAtomFeed.as_view(),
         name="atom_tag",
     ),
     path(
         "rss/<slug:slug>/",
-        feed.cached_by_version()(feeds.CategoryFeed.as_view()),
+        syndication.CategoryFeed.as_view(),
         name="rss_category",
     ),
     path(
         "atom/<slug:slug>/",
-        feed.cached_by_version()(feeds.CategoryAtomFeed.as_view()),
+        syndication.CategoryAtomFeed.as_view(),
         name="atom_category",
     ),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),

@@ -6,10 +6,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html_join
 from django.views.generic import DetailView, ListView
 
-from articles import fragments, rendering
+from articles import comment_counts, rendering
+from articles.cards import cards_by_id
 from articles.models import Article, Tag
 from articles.pagination import ArticlePaginator
 from articles.sections import categories_for, category_or_404
+from newsportal.caching import scopes
+from newsportal.caching.fragments import fragment, fragment_if_kept
+from newsportal.caching.responses import page_number, shows_another_page
 
 # How many of each category's newest articles the home page shows.
 HOME_PER_CATEGORY = 4
@@ -31,7 +35,7 @@ def home(request):
     """The lead story and each section's newest articles.
 
     Two small queries read only ids (the lead, then each section's newest); the cards come
-    from this process's rendered cards (articles/rendering.py), and only the articles
+    from this process's rendered cards (articles/cards.py), and only the articles
     whose card it has not rendered in this content version are read in full.
     """
     published = Article.objects.published()
@@ -50,7 +54,7 @@ def home(request):
     for category in categories:
         ids = by_category[category.pk]
         wanted += [(ids[0], SECTION_FIRST_CARD)] + [(pk, SECTION_OTHER_CARD) for pk in ids[1:]]
-    cards = iter(rendering.cards_by_id(wanted))
+    cards = iter(cards_by_id(wanted))
     lead = next(cards) if lead_id else None
     sections, layout = [], []
     for category in categories:
@@ -79,14 +83,18 @@ class ArticleListView(ListView):
     rows_until = 0
 
     def paginate_queryset(self, queryset, page_size):
+        scopes.depends_on(self.list_scope())
         paginator = ArticlePaginator(
-            queryset, page_size, count_key=self.count_key(), rows_until=self.rows_until
+            queryset, page_size, list_scope=self.list_scope(), rows_until=self.rows_until
         )
-        page = paginator.get_page(self.request.GET.get("page"))
+        asked = self.request.GET.get("page")
+        page = paginator.get_page(asked)
+        if (page_number(asked or "") or "1") != str(page.number):
+            shows_another_page(self.request)  # ?page=99 of five pages shows the fifth
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def count_key(self) -> str:
-        """Names the list for its cached total (see articles/pagination.py)."""
+    def list_scope(self) -> str:
+        """The scope of this list: its articles change with it (newsportal/caching)."""
         raise NotImplementedError
 
     def card_for(self, index: int, page) -> dict:
@@ -97,7 +105,7 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         wanted = [(pk, self.card_for(index, page)) for index, pk in enumerate(page.object_list)]
-        cards = rendering.cards_by_id(wanted, known=page.rows)
+        cards = cards_by_id(wanted, known=page.rows)
         context["cards"] = [card for card in cards if card]
         return context
 
@@ -109,8 +117,8 @@ class CategoryView(ArticleListView):
         self.category = category_or_404(self.request, self.kwargs["slug"])
         return Article.objects.published().in_category(self.category).newest_first()
 
-    def count_key(self) -> str:
-        return f"category:{self.category.pk}"
+    def list_scope(self) -> str:
+        return scopes.section(self.category.pk)
 
     def card_for(self, index: int, page) -> dict:
         if index == 0 and not page.has_previous():
@@ -133,8 +141,8 @@ class TagView(ArticleListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return Article.objects.published().filter(tagged_items__tag=self.tag).newest_first()
 
-    def count_key(self) -> str:
-        return f"tag:{self.tag.pk}"
+    def list_scope(self) -> str:
+        return scopes.tag(self.tag.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -147,7 +155,10 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # An article's tags are kept per content version (a tag change makes a new one):
         # once this process knows them, the article is read without the tags' subquery.
-        self.known_tags = fragments.get("article-tags", self.kwargs["pk"])
+        pk = self.kwargs["pk"]
+        # The page shows the article and its comments section (newsportal/caching/scopes.py).
+        scopes.depends_on(scopes.article(pk), scopes.comments(pk))
+        self.known_tags = fragment_if_kept("article-tags", pk, scopes=article_scopes(pk))
         return Article.objects.published().for_article_page(with_tags=self.known_tags is None)
 
     def get(self, request, *args, **kwargs):
@@ -164,15 +175,26 @@ class ArticleDetailView(DetailView):
         tags = self.tags_of(article)
         related_ids, related_html = see_also(article, tags)
         return super().get_context_data(
-            tags=tags, related_ids=related_ids, related_html=related_html, **kwargs
+            tags=tags,
+            related_ids=related_ids,
+            related_html=related_html,
+            article_scope=scopes.article(article.pk),
+            **kwargs,
         )
 
     def tags_of(self, article: Article) -> list[Tag]:
         if self.known_tags is None:
-            self.known_tags = fragments.remember(
-                "article-tags", article.pk, render=lambda: tags_read_with(article)
+            self.known_tags = fragment(
+                "article-tags",
+                article.pk,
+                scopes=article_scopes(article.pk),
+                render=lambda: tags_read_with(article),
             )
         return self.known_tags
+
+
+def article_scopes(pk: int) -> tuple[str, str]:
+    return (scopes.SITE, scopes.article(pk))
 
 
 def tags_read_with(article: Article) -> list[Tag]:
@@ -192,9 +214,17 @@ def see_also(article: Article, tags: list[Tag]) -> tuple[list[int], str]:
             .related_to(article, [tag.pk for tag in tags])
             .for_listing()[:RELATED_COUNT]
         )
+        comment_counts.remember({other.pk: other.comment_count for other in related})
         html = format_html_join(
             "", "{}", ((rendering.card_html(other, **RELATED_CARD),) for other in related)
         )
         return ([other.pk for other in related], html)
 
-    return fragments.remember("see-also", article.pk, render=render)
+    # Other articles' cards: "See also" changes with any list (scopes.ARTICLES), and each
+    # card records its own article's scope on the page.
+    return fragment(
+        "see-also",
+        article.pk,
+        scopes=(scopes.SITE, scopes.ARTICLES, scopes.article(article.pk)),
+        render=render,
+    )

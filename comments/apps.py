@@ -8,3 +8,6 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from comments import signals  # noqa: F401 - connects the receivers
+        from comments.templatetags.comments import register_live_parts
+
+        register_live_parts()

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from articles.models import Article, CommentModeration
-from newsportal.resilient_cache import cache_available
+from newsportal.caching.backends.redis import cache_available
 
 SAFEGUARDS_KEY = "comments:safeguards"
 
@@ -52,5 +52,6 @@ def safeguards_available() -> bool:
     Asks the cache once, so a cache that just went away is noticed here even when nothing
     else in this request touched it, then reads its circuit breaker.
     """
-    cache.get(SAFEGUARDS_KEY)
-    return cache_available()
+    counters = caches["counters"]
+    counters.get(SAFEGUARDS_KEY)
+    return cache_available("counters")

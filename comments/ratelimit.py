@@ -1,4 +1,5 @@
-"""Rate limits per address hash, counted in Django's cache (Redis in production).
+"""Rate limits per address hash, counted in Django's "counters" cache (Redis in production:
+REDIS_COUNTERS_URL, or the cache's own Redis).
 
 Every comment POST from an address counts, whether it is valid, invalid or fails the
 CSRF check: a flood is measured by what arrives, not by what succeeds. Counters live in
@@ -16,7 +17,7 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 def limits() -> list[tuple[int, int]]:
@@ -27,6 +28,7 @@ def limits() -> list[tuple[int, int]]:
 def hit(scope: str, ip_hash: str, now: float | None = None) -> int | None:
     """Count one request; return the seconds to wait if a limit is now exceeded, else None."""
     now = time.time() if now is None else now
+    cache = caches["counters"]
     retry_after = None
     for window, allowed in limits():
         bucket = int(now // window)

@@ -3,8 +3,8 @@
 The views, the admin's actions, the demo data command and the tests all call these
 functions. Each runs in one transaction and keeps the article's counter of the comments
 readers see (approved, with every comment above them approved) in step with F()
-updates; whatever changes what readers see replaces the cache freshness token once the
-transaction has committed.
+updates; whatever changes what readers see moves the article's comments scope
+(newsportal/caching/scopes.py) once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles import freshness
+from articles.live_parts import comments_changed
 from articles.models import Article
 from comments import network, policy, text
 from comments.models import (
@@ -121,7 +121,7 @@ def _count_shown(article_id: int, delta: int) -> None:
     """Move the article's counter of comments readers see (approved, and every comment
     above it approved too: a reply under a hidden comment is not shown)."""
     Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
-    freshness.change_on_commit()
+    comments_changed(article_id)
 
 
 def _with_statuses(rows: list[tuple[int, int, list[int], str]]) -> dict[int, str]:

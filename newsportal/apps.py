@@ -9,11 +9,17 @@ class NewsportalConfig(AppConfig):
 
     def ready(self):
         from django.contrib import admin
+        from django.core.signals import request_finished, request_started
 
         from newsportal import (
             checks,  # noqa: F401 - registers the deploy checks
             signals,  # noqa: F401 - logs security events
         )
         from newsportal.admin_login import AdminLoginForm
+        from newsportal.caching import scopes
+
+        # Within a request, each scope's version is read once (newsportal/caching/scopes.py).
+        request_started.connect(scopes.request_began, dispatch_uid="caching-request-began")
+        request_finished.connect(scopes.request_ended, dispatch_uid="caching-request-ended")
 
         admin.site.login_form = AdminLoginForm

@@ -98,10 +98,9 @@ MIDDLEWARE = [
     "newsportal.admin_csp.AdminInlineStylesMiddleware",
     "newsportal.views.DatabaseUnavailableMiddleware",
     "newsportal.views.ErrorPageMiddleware",
-    # A current poll of the news feed: 304 before sessions, locale and the view.
-    "articles.feed.PollNotModifiedMiddleware",
-    # Outside sessions, CSRF and messages, so it sees any cookie they set and never stores it.
-    "newsportal.page_cache.AnonymousPageCacheMiddleware",
+    # Stored pages, feed polls and their 304s before sessions, locale and the view; outside
+    # sessions, CSRF and messages, so it sees any cookie they set and never stores it.
+    "newsportal.caching.responses.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "newsportal.context_processors.site",
             ],
+            "libraries": {"caching": "newsportal.caching.template_tags"},
         },
     },
 ]
@@ -239,7 +239,7 @@ LOGGING = {
 # How many articles a listing page shows.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 # Bytes of rendered HTML (cards, menus, comment sections...) each process keeps per
-# content version (articles/fragments.py; 0: none).
+# set of scope versions (newsportal/caching/fragments.py; 0: none).
 FRAGMENT_MEMO_BYTES = env_int("FRAGMENT_MEMO_BYTES", 24 * 1024 * 1024)
 # Demo users' password; required explicitly when DEBUG is off (see seed_demo).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
@@ -252,8 +252,8 @@ CACHE_SOCKET_TIMEOUT = float(env_str("CACHE_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
     CACHES: dict = {
         "default": {
-            # django-redis plus a circuit breaker (newsportal/resilient_cache.py).
-            "BACKEND": "newsportal.resilient_cache.ResilientRedisCache",
+            # django-redis plus a circuit breaker (newsportal/caching/backends/redis.py).
+            "BACKEND": "newsportal.caching.backends.redis.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
             "OPTIONS": {
@@ -266,12 +266,12 @@ if REDIS_URL:
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 elif PRODUCTION:
-    # Without Redis, gunicorn's workers still share one cache (the freshness token, rate
+    # Without Redis, gunicorn's workers still share one cache (scope versions, rate
     # limits) through files; a second machine needs REDIS_URL.
     CACHES = {
         "default": {
             # Django's file cache, culled every hundred writes instead of on each one.
-            "BACKEND": "newsportal.file_cache.OccasionallyCulledFileCache",
+            "BACKEND": "newsportal.caching.backends.files.OccasionallyCulledFileCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
@@ -282,19 +282,30 @@ else:
             "LOCATION": "newsportal",
         }
     }
+# Rate-limit counters must never be evicted, while every cached page may be: with a
+# memory cap on the cache Redis (maxmemory, allkeys-lru), give them a Redis of their own
+# (REDIS_COUNTERS_URL, no cap). Unset: the same store as the cache.
+REDIS_COUNTERS_URL = env_str("REDIS_COUNTERS_URL")
+CACHES["counters"] = {**CACHES["default"]}
+if REDIS_COUNTERS_URL:
+    CACHES["counters"]["LOCATION"] = REDIS_COUNTERS_URL
 
-# Whole anonymous pages are cached for this long at most (see newsportal/page_cache.py).
-# On by default only where every process shares the cache: with Redis, or in development's
-# single process; a production instance without Redis renders every page.
+# Stored responses (newsportal/caching/responses.py) live this long at most; any change to
+# what they show retires them at once. On by default only where every process shares the
+# cache: with Redis, or in development's single process; a production instance without
+# Redis stores no whole response (nginx in front still keeps them for EDGE_CACHE_SECONDS).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or not PRODUCTION) else 0)
-# Bytes of cached pages each process also keeps in its own memory (0: none).
+# Bytes of stored responses each process also keeps in its own memory (0: none).
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)
-PAGE_CACHE_VIEWS = {
-    "articles:home",
-    "articles:category",
-    "articles:tag",
-    "articles:detail",
-}
+# Which URL names are cached, with the query parameters each reads (newsportal/cache_policies.py).
+CACHE_POLICIES = "newsportal.cache_policies.POLICIES"
+# The publishing rule: what fell due and when the next scheduled item is (no cron).
+CACHE_SCHEDULE = "articles.scheduling.fell_due"
+# Seconds nginx or a CDN may keep an anonymous page (s-maxage): any change is seen through
+# them within this, plus the one request that refreshes an entry. Then, for up to
+# EDGE_STALE_SECONDS, the old copy is served while one request fetches the new one.
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 1)
+EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 10)
 MESSAGES_COOKIE_NAME = "messages"  # Django's cookie message storage uses this name
 
 # --- Security ------------------------------------------------------------------------------

@@ -17,14 +17,17 @@ def clean_cache(settings):
     """
     from django.core.cache import cache
 
-    from newsportal.local_memo import forget_everything
+    from newsportal.caching.memory import forget_everything
+    from newsportal.caching.scopes import forget_local_changes
 
     cache.clear()
     forget_everything()
+    forget_local_changes()
     settings.PAGE_CACHE_SECONDS = 0
     yield
     cache.clear()
     forget_everything()
+    forget_local_changes()
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """Partials that appear on every page; each runs its query only where it is rendered.
 
-The headline strip and the news feed sidebar are rendered from the feed's cached
-fragments (articles/feed.py): keyed by the content version, they cost no query on a
-hit and one shared query on a miss.
+The headline strip, the news feed sidebar and "most read" are live parts of the page
+(articles/live_parts.py), written here as markers with ``{% live %}`` (newsportal/caching).
 """
 
 from datetime import timedelta
@@ -12,16 +11,16 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.template.loader import render_to_string
 from django.urls import translate_url
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles import feed, fragments, rendering, seo
-from articles.models import Article
+from articles import rendering, seo
 from articles.sections import categories_for
+from newsportal.caching import scopes
+from newsportal.caching.fragments import fragment
 
 register = template.Library()
-
-MOST_READ_LIMIT = 5
 
 
 @register.simple_tag(takes_context=True)
@@ -30,10 +29,11 @@ def category_menu(context):
     current = context.get("category")
     match = getattr(request, "resolver_match", None)
     on_feed = bool(match and match.view_name == "articles:feed")
-    return fragments.remember(
+    return fragment(
         "menu",
         getattr(current, "pk", None),
         on_feed,
+        scopes=(scopes.SITE,),
         render=lambda: render_to_string(
             "includes/category_menu.html",
             {
@@ -45,20 +45,6 @@ def category_menu(context):
     )
 
 
-@register.simple_tag(takes_context=True)
-def latest_headlines(context):
-    return feed.cached_fragment("strip", context.get("request")).html
-
-
-@register.inclusion_tag("includes/feed_sidebar.html", takes_context=True)
-def news_feed_sidebar(context):
-    return {
-        "fragment": feed.cached_fragment("sidebar", context.get("request")),
-        "poll_interval": max(0, settings.FEED_POLL_INTERVAL),
-        "sidebar_size": feed.SIDEBAR_SIZE,
-    }
-
-
 @register.filter
 def feed_day(day) -> str:
     """A day heading of the feed: "Today", "Yesterday", or weekday and date (Athens time)."""
@@ -67,7 +53,7 @@ def feed_day(day) -> str:
         return _("Today")
     if day == today - timedelta(days=1):
         return _("Yesterday")
-    return formats.date_format(day, "l j E Y")
+    return date_format(day, "l j E Y")
 
 
 @register.inclusion_tag("includes/article_seo.html", takes_context=True)
@@ -129,68 +115,6 @@ def alternate_languages(context):
     return {"alternates": alternates}
 
 
-# The home page's ranked lists ("most read", "most commented"): counts a minute old are
-# as good as new, and read fresh they cost more than the rest of the sidebar together.
-RANKED_SECONDS = 60
-
-
-def ranked_list(name: str, template_name: str, articles) -> str:
-    """A ranked list's HTML, kept a minute per content version and language."""
-    return fragments.remember(
-        name,
-        render=lambda: render_to_string(template_name, {"articles": list(articles())}),
-        timeout=RANKED_SECONDS,
-    )
-
-
-@register.simple_tag
-def most_read():
-    """The home page's "most read" list: reads of the last MOST_READ_DAYS days, one query.
-
-    Counting reads never replaces the freshness token (see articles/reads.py), so the list
-    is as fresh as RANKED_SECONDS (or the cached page, minutes).
-    """
-
-    def articles():
-        since = timezone.localdate() - timedelta(days=max(1, settings.MOST_READ_DAYS) - 1)
-        return (
-            Article.objects.published()
-            .most_read(since)
-            .select_related("category")
-            .only("headline", "slug", "language", "published_at", "category__slug")
-        )[:MOST_READ_LIMIT]
-
-    return ranked_list("most-read", "includes/most_read.html", articles)
-
-
-@register.tag("memo")
-def do_memo(parser, token):
-    """``{% memo "name" value ... %}…{% endmemo %}``: the enclosed HTML, rendered once per
-    content version, language, day, page template and the values given. Whatever else the
-    block shows must not differ between visitors (never messages, forms or tokens)."""
-    vary_on = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
-    if not vary_on:
-        raise template.TemplateSyntaxError("{% memo %} needs a name")
-    nodelist = parser.parse(("endmemo",))
-    parser.delete_first_token()
-    return MemoNode(nodelist, vary_on)
-
-
-class MemoNode(template.Node):
-    def __init__(self, nodelist, vary_on):
-        self.nodelist = nodelist
-        self.vary_on = vary_on
-
-    def render(self, context):
-        return fragments.remember(
-            "memo",
-            timezone.localdate(),
-            getattr(context.template, "name", None),
-            *(str(value.resolve(context)) for value in self.vary_on),
-            render=lambda: self.nodelist.render(context),
-        )
-
-
 @register.simple_tag
 def site_language() -> str:
     """The language the newsroom writes section names, tags and the site's name in.
@@ -210,6 +134,6 @@ def picture(image, *, alt="", sizes="", lazy=False, priority=False):
 def number(value) -> str:
     """A whole number with the language's digit grouping: 12.345 in Greek, 12,345 in English."""
     try:
-        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+        return rendering.number(value)
     except (TypeError, ValueError):
         return ""

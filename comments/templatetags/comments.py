@@ -15,11 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import fragments
+from articles.live_parts import ranked_list
 from articles.models import Article
-from articles.templatetags.news import ranked_list
 from comments import policy, rendering, threads
 from comments.forms import CommentForm
+from newsportal.caching import live, scopes
+from newsportal.caching.fragments import fragment
+from newsportal.caching.responses import shows_another_page
 
 register = template.Library()
 
@@ -43,23 +45,31 @@ def comments_section(context, article: Article):
     if not (page_number.isdigit() and len(page_number) <= 6):
         page_number = ""  # anything else shows the first page: one entry for all of it
     comments_open = policy.comments_open(article)
-    # Per content version (an approved, hidden or removed comment replaces it), article,
-    # order and page of threads (articles/fragments.py).
-    return fragments.remember(
+    # Per version of the article's comments (an approved, hidden or removed comment moves
+    # it), order and page of threads (newsportal/caching/fragments.py).
+    html, shown_page = fragment(
         "comments",
         article.pk,
         order,
         page_number,
         comments_open,
         policy.is_post_moderated(article),
-        render=lambda: render_to_string(
-            "comments/section.html", _section_context(article, order, page_number, comments_open)
-        ),
+        scopes=(scopes.SITE, scopes.article(article.pk), scopes.comments(article.pk)),
+        render=lambda: _section(article, order, page_number, comments_open),
     )
+    if page_number and page_number != shown_page and request is not None:
+        shows_another_page(request)  # ?comments_page=99 of three pages shows the third
+    return html
 
 
-def _section_context(article, order: str, page_number: str, comments_open: bool) -> dict:
+def _section(article, order: str, page_number: str, comments_open: bool) -> tuple[str, str]:
     page = threads.thread_page(article, order=order, page_number=page_number or None)
+    context = _section_context(article, order, page, comments_open)
+    shown = str(page.page.number) if page.page is not None else ""
+    return render_to_string("comments/section.html", context), shown
+
+
+def _section_context(article, order: str, page, comments_open: bool) -> dict:
     pagination = None
     if page.page is not None and page.page.has_other_pages():
         pagination = {
@@ -96,8 +106,7 @@ def _section_context(article, order: str, page_number: str, comments_open: bool)
     }
 
 
-@register.simple_tag
-def most_commented():
+def most_commented_html() -> str:
     """The home page's "most commented" list (kept a minute, see articles' ranked_list)."""
 
     def articles():
@@ -111,3 +120,12 @@ def most_commented():
         )[:MOST_COMMENTED_LIMIT]
 
     return ranked_list("most-commented", "comments/most_commented.html", articles)
+
+
+def _most_commented(request, args: list[str]) -> dict[str, str]:
+    return dict.fromkeys(args, most_commented_html())
+
+
+def register_live_parts() -> None:
+    """``{% live "most-commented" %}``: a live part of the home page (newsportal/caching)."""
+    live.register("most-commented", _most_commented)

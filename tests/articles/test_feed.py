@@ -13,7 +13,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from articles import demo_content
-from articles.feed import feed_items, parse_cursor
+from articles.live_feed import feed_items, parse_cursor
 from articles.models import Article, FlashItem
 from tests.factories import ArticleFactory, CategoryFactory, FlashItemFactory, UserFactory
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.pagination import ArticlePaginator
+from newsportal.caching import scopes
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def archive():
 
 
 def test_pages_hold_the_same_articles_as_a_plain_offset(archive):
-    paginator = ArticlePaginator(archive, 7, count_key="test")
+    paginator = ArticlePaginator(archive, 7, list_scope=scopes.ARTICLES)
     expected = [article.pk for article in archive]
     seen = []
     for number in paginator.page_range:
@@ -29,7 +30,7 @@ def test_pages_hold_the_same_articles_as_a_plain_offset(archive):
 
 
 def test_a_page_reads_only_its_ids(archive, django_assert_num_queries):
-    paginator = ArticlePaginator(archive, 7, count_key="test")
+    paginator = ArticlePaginator(archive, 7, list_scope=scopes.ARTICLES)
     assert paginator.count == 30
     expected = [article.pk for article in archive[14:21]]
     with django_assert_num_queries(1) as captured:
@@ -38,12 +39,12 @@ def test_a_page_reads_only_its_ids(archive, django_assert_num_queries):
     assert sql.startswith('SELECT "articles_article"."id" AS "pk" FROM'), sql
 
 
-def test_the_total_is_counted_once_per_content_version(
+def test_the_total_is_counted_once_per_version_of_the_list(
     archive, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    assert ArticlePaginator(archive, 7, count_key="test").count == 30
+    assert ArticlePaginator(archive, 7, list_scope=scopes.ARTICLES).count == 30
     with django_assert_num_queries(0):
-        assert ArticlePaginator(archive, 7, count_key="test").count == 30
+        assert ArticlePaginator(archive, 7, list_scope=scopes.ARTICLES).count == 30
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(category=archive.first().category)
-    assert ArticlePaginator(archive.all(), 7, count_key="test").count == 31
+    assert ArticlePaginator(archive.all(), 7, list_scope=scopes.ARTICLES).count == 31

@@ -1,13 +1,15 @@
-"""Cards, the section menu and the ranked lists are rendered once per content version in
-each process (newsportal/local_memo.py), and a change is never hidden by them."""
+"""Cards, the section menu and the ranked lists are rendered once per version of the scopes
+they show in each process (newsportal/caching/), and a change is never hidden by them."""
 
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
 
-from articles import freshness, rendering
+from articles import rendering
+from articles.cards import cards_by_id
 from articles.models import Article
+from newsportal.caching import scopes
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +53,12 @@ def test_a_change_made_by_another_process_is_seen_through_the_version(client, si
     article = site["articles"][2]
     client.get("/")
     # Another worker saved it: the row changed and the shared version was replaced, but
-    # this process's memo was not told.
+    # this process's memory was not told.
     Article.objects.filter(pk=article.pk).update(headline="Τίτλος από άλλη διεργασία")
     assert "Τίτλος από άλλη διεργασία" not in client.get("/").content.decode()
-    cache.set(freshness.VERSION_KEY, "another-process")
+    # (An edit moves the article's scope and every list's, as articles/signals.py does.)
+    for scope in (scopes.article(article.pk), scopes.ARTICLES):
+        cache.set(scopes.KEY_PREFIX + scope, "another-process")
     assert "Τίτλος από άλλη διεργασία" in client.get("/").content.decode()
 
 
@@ -71,17 +75,24 @@ def test_a_renamed_section_is_renamed_in_the_menu_at_once(
     assert ">Αγορές<" not in html
 
 
-def test_a_page_reads_the_version_from_the_cache_once(client, site):
+def test_a_page_reads_each_version_from_the_cache_once(client, site):
     client.get("/")
     with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
         client.get("/")
-    version_reads = [c for c in get_many.call_args_list if freshness.VERSION_KEY in c.args[0]]
-    assert len(version_reads) == 1
+    read = [
+        key
+        for call in get_many.call_args_list
+        for key in call.args[0]
+        if key.startswith(scopes.KEY_PREFIX)
+    ]
+    assert len(read) == len(set(read))
+    # The cards' versions come in one read, not one per card.
+    assert len([c for c in get_many.call_args_list if "ver:article:" in str(c.args[0])]) == 1
 
 
 def test_cards_of_withdrawn_articles_are_left_out(site):
     wanted = [(site["articles"][0].pk, {}), (10**9, {}), (site["articles"][1].pk, {})]
-    cards = rendering.cards_by_id(wanted)
+    cards = cards_by_id(wanted)
     assert cards[1] is None
     assert site["articles"][0].headline in cards[0]
     assert site["articles"][1].headline in cards[2]
@@ -136,7 +147,7 @@ def test_a_warm_article_page_reads_the_article_without_its_tags(
 
     with django_capture_on_commit_callbacks(execute=True):
         Tag.objects.filter(name="Λιμάνια").update(name="Λιμάνια και ακτοπλοΐα")
-        freshness.change_on_commit()  # what the admin's save signals do
+        scopes.changed_on_commit(scopes.SITE)  # what the admin's save signals do
     assert "Λιμάνια και ακτοπλοΐα" in client.get(url).content.decode()
 
 
@@ -181,15 +192,29 @@ def test_an_approved_comment_is_on_the_next_article_page(client, site):
 def test_the_memo_tag_renders_once_per_version_and_per_value():
     from django.template import Context, Template, TemplateSyntaxError
 
-    from newsportal.local_memo import forget_everything
+    from newsportal.caching.memory import forget_everything
 
-    template = Template('{% load news %}{% memo "demo" section %}{{ text }}{% endmemo %}')
+    template = Template('{% load caching %}{% memo "demo" section %}{{ text }}{% endmemo %}')
     assert template.render(Context({"section": 1, "text": "πρώτο"})) == "πρώτο"
     assert template.render(Context({"section": 1, "text": "δεύτερο"})) == "πρώτο"
     assert template.render(Context({"section": 2, "text": "δεύτερο"})) == "δεύτερο"
-    cache.set(freshness.VERSION_KEY, "a-new-version")  # another process changed something
+    # Another process changed the site's furniture (the default scope).
+    cache.set(scopes.KEY_PREFIX + scopes.SITE, "a-new-version")
     assert template.render(Context({"section": 1, "text": "τρίτο"})) == "τρίτο"
     forget_everything()
     assert template.render(Context({"section": 1, "text": "τέταρτο"})) == "τέταρτο"
     with pytest.raises(TemplateSyntaxError):
-        Template("{% load news %}{% memo %}x{% endmemo %}")
+        Template("{% load caching %}{% memo %}x{% endmemo %}")
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load caching %}{% memo "x" on %}x{% endmemo %}')
+
+
+def test_a_memo_block_follows_only_the_scopes_it_names():
+    from django.template import Context, Template
+
+    template = Template('{% load caching %}{% memo "one" on "feed" %}{{ text }}{% endmemo %}')
+    assert template.render(Context({"text": "πρώτο"})) == "πρώτο"
+    scopes.changed(scopes.article(1))  # another scope: nothing to render again
+    assert template.render(Context({"text": "δεύτερο"})) == "πρώτο"
+    scopes.changed(scopes.FEED)
+    assert template.render(Context({"text": "τρίτο"})) == "τρίτο"

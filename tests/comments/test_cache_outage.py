@@ -20,7 +20,7 @@ ALICE = network.hash_address("127.0.0.1")
 def dead_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsportal.resilient_cache.ResilientRedisCache",
+            "BACKEND": "newsportal.caching.backends.redis.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"SOCKET_TIMEOUT": 0.2, "SOCKET_CONNECT_TIMEOUT": 0.2},
         }

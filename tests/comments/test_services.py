@@ -7,10 +7,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles import freshness
 from articles.models import Article
 from comments import network, services
 from comments.models import BlockedAddress, BlockedWord, Comment, CommentReport, ModerationLogEntry
+from newsportal.caching import scopes
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,14 +238,14 @@ def test_approving_counts_logs_and_refreshes_pages(
     article, moderator, django_capture_on_commit_callbacks
 ):
     comment = post(article)
-    version = freshness.current_version()
+    version = scopes.versions_of([scopes.comments(article.pk)])
     with django_capture_on_commit_callbacks(execute=True):
         approved = services.approve_comment(comment=comment, moderator=moderator)
     assert approved.status == Comment.Status.APPROVED
     assert approved.moderated_by == moderator
     assert approved.moderated_at is not None
     assert refreshed(article).comment_count == 1
-    assert freshness.current_version() != version
+    assert scopes.versions_of([scopes.comments(article.pk)]) != version
     entry = ModerationLogEntry.objects.get()
     assert (entry.action, entry.moderator, entry.previous_status) == (
         "approved",
@@ -268,7 +268,7 @@ def test_rejecting_needs_a_reason_and_uncounts_an_approved_comment(
     comment = CommentFactory(article=article)
     with pytest.raises(ValidationError):
         services.reject_comment(comment=comment, moderator=moderator, reason="")
-    version = freshness.current_version()
+    version = scopes.versions_of([scopes.comments(article.pk)])
     with django_capture_on_commit_callbacks(execute=True):
         services.reject_comment(
             comment=comment, moderator=moderator, reason="abusive", note="ύβρεις"
@@ -276,7 +276,7 @@ def test_rejecting_needs_a_reason_and_uncounts_an_approved_comment(
     comment.refresh_from_db()
     assert comment.status == Comment.Status.REJECTED
     assert refreshed(article).comment_count == 0
-    assert freshness.current_version() != version
+    assert scopes.versions_of([scopes.comments(article.pk)]) != version
     entry = ModerationLogEntry.objects.get()
     assert (entry.action, entry.reason, entry.note) == ("rejected", "abusive", "ύβρεις")
 
@@ -314,7 +314,7 @@ def test_enough_reports_hide_the_comment_until_reviewed(
 ):
     settings.COMMENTS_REPORTS_TO_HIDE = 3
     comment = CommentFactory(article=article)
-    version = freshness.current_version()
+    version = scopes.versions_of([scopes.comments(article.pk)])
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(3):
             services.report_comment(comment=comment, ip_hash=network.hash_address(f"10.0.0.{n}"))
@@ -323,7 +323,7 @@ def test_enough_reports_hide_the_comment_until_reviewed(
     assert comment.report_count == 3
     assert comment.rule.endswith("reports:3")
     assert refreshed(article).comment_count == 0
-    assert freshness.current_version() != version
+    assert scopes.versions_of([scopes.comments(article.pk)]) != version
     assert ModerationLogEntry.objects.get().action == "hidden"
 
     services.approve_comment(comment=comment, moderator=moderator)

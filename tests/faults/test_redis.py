@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from newsportal.resilient_cache import PROBE_INTERVAL
+from newsportal.caching.backends.redis import PROBE_INTERVAL
 from tests.faults.conftest import acknowledged
 from tests.faults.servers import percentile
 

@@ -2,7 +2,7 @@
 
 from unittest import mock
 
-from newsportal import file_cache
+from newsportal.caching.backends import files as file_cache
 
 
 def test_the_directory_is_listed_once_every_cull_every_writes(tmp_path):

@@ -109,8 +109,25 @@ def test_every_reader_page_keeps_its_budget_fresh_and_warm(client, site):
     assert len(queries) == 0
 
 
-def test_every_page_cache_hit_runs_no_query(client, site, page_cache):
+def test_every_page_cache_hit_runs_no_query(client, site, page_cache, monkeypatch):
+    from articles.views import ArticleListView
+
+    # One card a page: the section's second page exists in both sizes (a page past the
+    # last one shows the last and is never stored, see the test below).
+    monkeypatch.setattr(ArticleListView, "paginate_by", 1)
     for page in ("home", "category", "category deep page", "tag", "article"):
         count_queries(client, site[page])
         _, hit = count_queries(client, site[page])
         assert hit == [], page
+
+
+def test_a_page_past_the_last_is_shown_but_never_stored(client, site, page_cache):
+    from newsportal.caching import responses
+
+    url = site["category"] + "?page=999"
+    response, _ = count_queries(client, url)
+    assert response["Cache-Control"] == "public, no-cache"  # not kept in front of us either
+    stored = len(responses.STORED_RESPONSES)
+    _, again = count_queries(client, url)
+    assert again != []
+    assert len(responses.STORED_RESPONSES) == stored

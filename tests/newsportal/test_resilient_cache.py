@@ -12,7 +12,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
-from newsportal.resilient_cache import (
+from newsportal.caching.backends.redis import (
     PROBE_INTERVAL,
     PROBE_TIMEOUT,
     ResilientRedisCache,
@@ -151,7 +151,7 @@ def test_incrementing_a_missing_key_is_an_answer_not_an_outage():
 def test_cache_available_reads_the_breaker(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsportal.resilient_cache.ResilientRedisCache",
+            "BACKEND": "newsportal.caching.backends.redis.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"SOCKET_TIMEOUT": 0.2, "SOCKET_CONNECT_TIMEOUT": 0.2},
         }

@@ -1,46 +1,40 @@
 """The live news feed ("Ροή Ειδήσεων"): its items, its cached fragments, its page and poll URL.
 
+(Not to be confused with articles/syndication.py, the RSS and Atom feeds.)
+
 An item is a published article or a published flash item, newest first. The list is
-rendered once per content version (see articles/freshness.py) and language, and that
-one fragment serves the sidebar of every page, the feed page and the poll URL that open
-pages ask every few seconds. The poll URL is the same for every reader of a language, so
-a proxy can answer all of them; its weak ETag is the content version, so an unchanged
-feed costs a 304 and no database query at all.
+rendered once per version of the ``feed`` scope (newsportal/caching/scopes.py) and
+language, and that one fragment serves the sidebar of every page (a live part), the feed
+page and the poll URL that open pages ask every few seconds. The poll URL is the same for
+every reader of a language, so nginx or a CDN answers nearly all of them; the response
+cache (articles/cache_policies.py) answers the rest, and an unchanged feed costs a 304
+and no database query at all.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Q, Value
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import parse_etags
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from articles import freshness
 from articles.models import Article, FlashItem
-from newsportal.view_names import view_name_of
+from newsportal.caching import scopes
+from newsportal.caching.fragments import fragment
 
 # How many items the sidebar of every page shows, and how many articles the strip shows.
 SIDEBAR_SIZE = 12
 STRIP_SIZE = 6
-# Rendered fragments are keyed by the content version, so they are never stale; the
-# timeout only bounds how long unused versions occupy the cache.
-FRAGMENT_TIMEOUT = 600
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -208,55 +202,34 @@ def render_items(items: list[FeedItem], *, limit: int, days: bool) -> Fragment:
     return Fragment(html=html, next_cursor=next_cursor)  # render_to_string's output is safe
 
 
-def fragment_key(name: str, version: str) -> str:
-    # The date is part of the key because "Today"/"Yesterday" headings change at midnight.
-    return f"feed:{name}:{translation.get_language()}:{timezone.localdate()}:{version}"
+def cached_fragment(name: str, request=None) -> Fragment:
+    """The rendered ``strip``, ``sidebar`` or ``feed`` fragment of the current feed version
+    (and day: "Today" and "Yesterday" headings change at midnight)."""
 
+    def render_fragment() -> tuple[str, str | None]:
+        items = newest_items(request)
+        if name == "strip":
+            articles = [item for item in items if item.kind == "article"][:STRIP_SIZE]
+            rendered = Fragment(
+                html=render_to_string("includes/latest_strip.html", {"articles": articles}),
+                next_cursor=None,
+            )
+        elif name == "sidebar":
+            rendered = render_items(items, limit=SIDEBAR_SIZE, days=False)
+        else:
+            rendered = render_items(items, limit=settings.FEED_PAGE_SIZE, days=True)
+        return str(rendered.html), rendered.next_cursor
 
-def cached_fragment(name: str, request=None, version: str | None = None) -> Fragment:
-    """The rendered ``strip``, ``sidebar`` or ``feed`` fragment of the current version."""
-    key = fragment_key(name, version or freshness.current_version())
-    cached = cache.get(key)
-    if cached is not None:
-        html, next_cursor = cached
-        # The cached string is our own template's escaped output.
-        return Fragment(html=mark_safe(html), next_cursor=next_cursor)  # noqa: S308  # nosemgrep  # nosec B308 B703
-    items = newest_items(request)
-    if name == "strip":
-        articles = [item for item in items if item.kind == "article"][:STRIP_SIZE]
-        html = render_to_string("includes/latest_strip.html", {"articles": articles})
-        fragment = Fragment(html=html, next_cursor=None)
-    elif name == "sidebar":
-        fragment = render_items(items, limit=SIDEBAR_SIZE, days=False)
-    else:
-        fragment = render_items(items, limit=settings.FEED_PAGE_SIZE, days=True)
-    cache.set(key, (str(fragment.html), fragment.next_cursor), FRAGMENT_TIMEOUT)
-    return fragment
-
-
-def poll_etag(version: str) -> str:
-    return f'W/"feed-{version}-{translation.get_language()}-{timezone.localdate():%Y%m%d}"'
-
-
-def etag_matches(request, etag: str) -> bool:
-    """Weak comparison, as RFC 9110 asks for If-None-Match."""
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    bare = etag.removeprefix("W/")
-    return any(candidate.removeprefix("W/") == bare for candidate in parse_etags(header))
-
-
-def poll_headers(etag: str) -> dict[str, str]:
-    return {
-        "ETag": etag,
-        "Cache-Control": f"public, max-age={settings.FEED_MAX_AGE}",
-        # The script reads its next delay from here: the server's lever under load.
-        "X-Poll-Interval": str(max(0, settings.FEED_POLL_INTERVAL)),
-        "X-Robots-Tag": "noindex",
-    }
+    html, next_cursor = fragment(
+        "feed",
+        name,
+        timezone.localdate(),
+        scopes=(scopes.SITE, scopes.FEED),
+        render=render_fragment,
+        shared=True,
+    )
+    # The kept string is our own template's escaped output.
+    return Fragment(html=mark_safe(html), next_cursor=next_cursor)  # noqa: S308  # nosemgrep  # nosec B308 B703
 
 
 @require_safe
@@ -264,15 +237,18 @@ def latest(request):
     """The newest items as an HTML fragment, for the script of every open page.
 
     Neither the session nor the user is touched, so the answer is the same for all and
-    carries no Vary: Cookie; with a current If-None-Match it costs no database query.
+    carries no Vary: Cookie. The response cache answers it (and its 304s) with no query
+    while the feed has not changed.
     """
-    version = freshness.current_version()
-    etag = poll_etag(version)
-    if etag_matches(request, etag):
-        return HttpResponseNotModified(headers=poll_headers(etag))
-    fragment = cached_fragment("feed", request, version)
+    fragment = cached_fragment("feed", request)
     return HttpResponse(
-        fragment.html, content_type="text/html; charset=utf-8", headers=poll_headers(etag)
+        fragment.html,
+        content_type="text/html; charset=utf-8",
+        headers={
+            # The script reads its next delay from here: the server's lever under load.
+            "X-Poll-Interval": str(max(0, settings.FEED_POLL_INTERVAL)),
+            "X-Robots-Tag": "noindex",
+        },
     )
 
 
@@ -309,93 +285,7 @@ def feed_page(request):
 
 
 def older_fragment(cursor: Cursor) -> Fragment:
-    version = freshness.current_version()
-    micros = (cursor.published_at - EPOCH) // ONE_MICROSECOND
-    key = fragment_key(f"older:{micros}-{cursor.kind}{cursor.pk}", version)
-    cached = cache.get(key)
-    if cached is not None:
-        # The cached string is our own template's escaped output.
-        return Fragment(html=mark_safe(cached[0]), next_cursor=cached[1])  # noqa: S308  # nosemgrep  # nosec B308 B703
+    """Older items after ``cursor``: every valid cursor is a page of its own, so they are
+    read each time (one indexed query) rather than kept where anyone could fill a cache."""
     items = feed_items(limit=settings.FEED_PAGE_SIZE + 1, before=cursor)
-    fragment = render_items(items, limit=settings.FEED_PAGE_SIZE, days=True)
-    cache.set(key, (str(fragment.html), fragment.next_cursor), FRAGMENT_TIMEOUT)
-    return fragment
-
-
-def cached_by_version(timeout: int = 300):
-    """Cache a read-only view's whole answer per content version, with a weak ETag.
-
-    For feeds, sitemaps and robots.txt: the key holds the version, language, host and
-    full path, so a change is visible on the next request; ``timeout`` also bounds
-    answers that depend on the clock (the news sitemap's 48 hours). A current
-    If-None-Match is answered 304 before any database query.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            version = freshness.current_version()
-            identity = "|".join(
-                [
-                    version,
-                    str(int(time.time() // timeout)),
-                    translation.get_language() or "",
-                    request.scheme,
-                    request.get_host(),
-                    request.get_full_path(),
-                ]
-            )
-            digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-            etag = f'W/"{digest}"'
-            if etag_matches(request, etag):
-                response = HttpResponseNotModified()
-            else:
-                cached = cache.get(f"view:{digest}")
-                if cached is not None:
-                    content, headers = cached
-                    response = HttpResponse(content, headers=headers)
-                else:
-                    response = view(request, *args, **kwargs)
-                    if hasattr(response, "render") and callable(response.render):
-                        response = response.render()
-                    if response.status_code != 200 or response.streaming:
-                        return response
-                    cache.set(f"view:{digest}", (response.content, dict(response.headers)), timeout)
-            response["ETag"] = etag
-            patch_cache_control(response, public=True, no_cache=True)
-            return response
-
-        return require_safe(wrapped)
-
-    return decorator
-
-
-class PollNotModifiedMiddleware:
-    """Answers a poll whose If-None-Match is current before sessions, CSRF, locale and the
-    view: every open page polls, and most polls find nothing new.
-
-    The answer is the view's own 304 with the headers the inner middleware would add
-    (language, Vary, framing); the view still answers every other poll.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if (
-            request.method in ("GET", "HEAD")
-            and "HTTP_IF_NONE_MATCH" in request.META
-            and view_name_of(request.path_info) == "articles:feed_latest"
-        ):
-            prefixed = translation.get_language_from_path(request.path_info)
-            language = prefixed or settings.LANGUAGE_CODE
-            with translation.override(language):
-                etag = poll_etag(freshness.current_version())
-            if etag_matches(request, etag):
-                response = HttpResponseNotModified(headers=poll_headers(etag))
-                response["Content-Language"] = language
-                response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-                if not prefixed:  # as LocaleMiddleware says of unprefixed pages
-                    patch_vary_headers(response, ("Accept-Language",))
-                return response
-        return self.get_response(request)
+    return render_items(items, limit=settings.FEED_PAGE_SIZE, days=True)

@@ -1,7 +1,7 @@
 """Django's file cache, culled now and then instead of on every write, with counters that
 several processes can share.
 
-Without Redis, production workers share a file cache (the freshness token, rate-limit
+Without Redis, production workers share a file cache (scope versions, rate-limit
 counters, fragments). Django's FileBasedCache lists its whole directory on every set to
 decide whether to cull: with a few thousand rate-limit entries that listing was a
 quarter of the time of a comment post. Here each process looks every CULL_EVERY writes,

@@ -1,6 +1,8 @@
-"""The per-process memo of rendered HTML: bounded, least recently used out first, expiring."""
+"""Each worker's memory of rendered HTML (newsportal/caching/memory.py): bounded in bytes,
+least recently used out first, expiring."""
 
-from newsportal.local_memo import LocalMemo, forget_everything
+from newsportal.caching.memory import Memory as LocalMemo
+from newsportal.caching.memory import forget_everything
 
 
 def test_the_least_recently_used_entries_leave_first_when_the_bound_is_reached():

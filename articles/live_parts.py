@@ -1,0 +1,112 @@
+"""The live parts of reader pages (newsportal/caching/live.py): what changes every few
+seconds is filled into every response, cached or not, instead of making pages stale.
+
+- ``feed-sidebar`` and ``strip``: the news feed sidebar and the "Τελευταία Νέα" strip,
+  kept per version of the ``feed`` scope (a flash item re-renders them, not the pages).
+- ``comment-count``: the "N comments" link of each card, from counters in the shared
+  cache (one read for every card of a page; the articles the cache lacks are read in one
+  query). An approved or hidden comment forgets its article's counter.
+- ``most-read``: the home page's ranked list, a minute old at most.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from articles import comment_counts, live_feed, rendering
+from articles.models import Article
+from newsportal.caching import live, scopes
+from newsportal.caching.fragments import fragment
+
+# The ranked lists ("most read", "most commented"): counts a minute old are as good as
+# new, and read fresh they cost more than the rest of the sidebar together.
+RANKED_SECONDS = 60
+MOST_READ_LIMIT = 5
+
+
+def shown_comment_counts(pks: list[int]) -> dict[int, int]:
+    """The shown-comment counter of each article, from the shared cache when it has it."""
+    counts = comment_counts.cached(pks)
+    if missing := [pk for pk in pks if pk not in counts]:
+        read = dict(Article.objects.filter(pk__in=missing).values_list("pk", "comment_count"))
+        counts.update(read)
+        comment_counts.remember(read)
+    return counts
+
+
+def comments_changed(article_id: int) -> None:
+    """The article's comments section is re-rendered and its counter read again (after the
+    commit for every process; this one at once); no other page or card is touched."""
+    comment_counts.forget(article_id)
+    scopes.changed_on_commit(scopes.comments(article_id))
+    transaction.on_commit(lambda: comment_counts.forget(article_id))
+
+
+def _comment_count_links(request, args: list[str]) -> dict[str, str]:
+    wanted = {}
+    for arg in args:
+        pk, _, url = arg.partition(" ")
+        if pk.isdigit():
+            wanted[arg] = (int(pk), url)
+    counts = shown_comment_counts(sorted({pk for pk, _ in wanted.values()}))
+    return {
+        arg: rendering.comment_count_html(counts.get(pk, 0), url)
+        for arg, (pk, url) in wanted.items()
+    }
+
+
+def _feed_sidebar(request, args: list[str]) -> dict[str, str]:
+    html = render_to_string(
+        "includes/feed_sidebar.html",
+        {
+            "fragment": live_feed.cached_fragment("sidebar", request),
+            "poll_interval": max(0, settings.FEED_POLL_INTERVAL),
+            "sidebar_size": live_feed.SIDEBAR_SIZE,
+        },
+    )
+    return dict.fromkeys(args, html)
+
+
+def _strip(request, args: list[str]) -> dict[str, str]:
+    return dict.fromkeys(args, live_feed.cached_fragment("strip", request).html)
+
+
+def ranked_list(name: str, template_name: str, articles) -> str:
+    """A ranked list's HTML, kept a minute per language and version of the lists."""
+    return fragment(
+        name,
+        scopes=(scopes.SITE, scopes.ARTICLES),
+        render=lambda: render_to_string(template_name, {"articles": list(articles())}),
+        timeout=RANKED_SECONDS,
+    )
+
+
+def most_read_html() -> str:
+    """Reads of the last MOST_READ_DAYS days, one query (counting reads changes no scope)."""
+
+    def articles():
+        since = timezone.localdate() - timedelta(days=max(1, settings.MOST_READ_DAYS) - 1)
+        return (
+            Article.objects.published()
+            .most_read(since)
+            .select_related("category")
+            .only("headline", "slug", "language", "published_at", "category__slug")
+        )[:MOST_READ_LIMIT]
+
+    return ranked_list("most-read", "includes/most_read.html", articles)
+
+
+def _most_read(request, args: list[str]) -> dict[str, str]:
+    return dict.fromkeys(args, most_read_html())
+
+
+def register() -> None:
+    live.register("comment-count", _comment_count_links)
+    live.register("feed-sidebar", _feed_sidebar)
+    live.register("strip", _strip)
+    live.register("most-read", _most_read)

@@ -1,0 +1,52 @@
+"""Which URL names the response cache keeps (newsportal/caching/responses.py), with the
+query parameters each one reads. A parameter not listed here never reaches a cache key:
+``/politiki/?x=<random>`` is answered from the entry of ``/politiki/``.
+
+Every policy shows the ``site`` scope (menus, sections, page furniture); the rest of
+what a page shows is recorded while it renders (cards, articles, comments sections).
+"""
+
+from articles.live_feed import CURSOR_PATTERN
+from comments import threads
+from newsportal.caching.responses import Policy, matching, one_of, page_number
+from newsportal.caching.scopes import ARTICLES, FEED, SITE
+
+LIST = Policy(params={"page": page_number})
+ARTICLE = Policy(
+    params={
+        threads.ORDER_PARAM: one_of(*threads.ORDERS, default=threads.OLDEST),
+        threads.PAGE_PARAM: page_number,
+    }
+)
+# Syndication and sitemaps list articles; the news sitemap also depends on the clock
+# (its last 48 hours), hence a bounded lifetime.
+SYNDICATION = Policy(scopes=(SITE, ARTICLES), lifetime=300, same_for_everyone=True)
+
+POLICIES = {
+    "articles:home": Policy(scopes=(SITE, ARTICLES)),
+    "articles:category": LIST,
+    "articles:tag": LIST,
+    "articles:detail": ARTICLE,
+    # Older pages of the feed: each cursor is a page of its own, kept only in front of us.
+    "articles:feed": Policy(
+        params={"before": matching(CURSOR_PATTERN)},
+        scopes=(SITE, FEED),
+        unstored=frozenset({"before"}),
+    ),
+    # Every open page polls this one URL; browsers may reuse an answer for FEED_MAX_AGE.
+    "articles:feed_latest": Policy(
+        scopes=(SITE, FEED), browser_seconds="FEED_MAX_AGE", lifetime=600, same_for_everyone=True
+    ),
+    "articles:rss": SYNDICATION,
+    "articles:atom": SYNDICATION,
+    "articles:rss_tag": SYNDICATION,
+    "articles:atom_tag": SYNDICATION,
+    "articles:rss_category": SYNDICATION,
+    "articles:atom_category": SYNDICATION,
+    "sitemap": SYNDICATION,
+    "sitemap-section": Policy(
+        params={"p": page_number}, scopes=(SITE, ARTICLES), lifetime=300, same_for_everyone=True
+    ),
+    "news-sitemap": SYNDICATION,
+    "robots": Policy(lifetime=300, same_for_everyone=True),
+}

@@ -1,0 +1,58 @@
+"""Caching a fragment is one call: ``fragment(name, *parts, scopes=..., render=...)``.
+
+The fragment is kept in this worker's memory (FRAGMENT_MEMO_BYTES) under its name, its
+parts, the language and the versions of the scopes it shows; with ``shared=True`` also in
+the shared cache (Redis), so the first worker to render it spares the others. Rendering it
+inside a cached page records its scopes on that page (newsportal/caching/responses.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+from newsportal.caching.memory import Memory
+from newsportal.caching.scopes import versions_of
+
+FRAGMENTS = Memory(max_bytes=settings.FRAGMENT_MEMO_BYTES)
+SHARED_TIMEOUT = 600  # unused versions leave the shared cache after this
+
+
+def _key(name: str, parts: tuple, scopes: Iterable[str]) -> tuple:
+    versions = versions_of(scopes)
+    return (name, translation.get_language(), *parts, *versions.values())
+
+
+def fragment(
+    name: str,
+    *parts: Hashable,
+    scopes: Iterable[str],
+    render: Callable[[], object],
+    timeout: float | None = None,
+    shared: bool = False,
+):
+    """The fragment ``name`` of ``parts`` for the current versions of ``scopes``; rendered
+    (and kept) on a miss. ``timeout`` bounds what also depends on the clock."""
+    key = _key(name, parts, scopes)
+    value = FRAGMENTS.get(key)
+    if value is not None:
+        return value
+    shared_key = None
+    if shared:
+        shared_key = "frag:" + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+        value = cache.get(shared_key)
+    if value is None:
+        value = render()
+        if shared_key:
+            cache.set(shared_key, value, timeout or SHARED_TIMEOUT)
+    FRAGMENTS.set(key, value, timeout=timeout)
+    return value
+
+
+def fragment_if_kept(name: str, *parts: Hashable, scopes: Iterable[str]):
+    """The fragment if this worker has it for the current versions, else None."""
+    return FRAGMENTS.get(_key(name, parts, scopes))

@@ -1,0 +1,70 @@
+"""Live parts of cached pages ("hole punching"): the news feed sidebar, the headline
+strip, comment counts, ranked lists.
+
+A template writes ``{% live "name" "arg" %}``, which renders as a marker
+(``<!--live:name:arg-->``). Every HTML response passes through the response cache
+middleware, which replaces each marker with the part's current HTML, whether the page
+came from a cache or was just rendered. So a page's cached body never holds the parts
+that change every few seconds, and those parts never make the body stale: a flash item
+re-renders the feed, not every page; an approved comment moves a count, not every list.
+
+Apps register a renderer per name: ``register("name", render_many)``, where
+``render_many(request, args) -> {arg: html}`` renders all the markers of that name on a
+page at once (one cache read for forty counts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+MARKER = re.compile(rb"<!--live:([a-z-]+):([^>]*?)-->")
+MARKER_START = b"<!--live:"
+
+Renderer = Callable[[object, list[str]], dict[str, str]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def register(name: str, render_many: Renderer) -> None:
+    _RENDERERS[name] = render_many
+
+
+def marker(name: str, arg: object = "") -> str:
+    text = str(arg)
+    if "-->" in text or ">" in text:
+        raise ValueError(f"a live part's argument may not contain '>': {text!r}")
+    return f"<!--live:{name}:{text}-->"
+
+
+def split(content: bytes) -> list:
+    """The content as static byte chunks and (name, arg) markers, once per stored page."""
+    chunks: list = []
+    position = 0
+    for match in MARKER.finditer(content):
+        chunks.append(content[position : match.start()])
+        chunks.append((match.group(1).decode(), match.group(2).decode()))
+        position = match.end()
+    chunks.append(content[position:])
+    return chunks
+
+
+def fill(request, chunks: list) -> bytes:
+    """The page with every marker replaced by its part's current HTML."""
+    wanted: dict[str, list[str]] = {}
+    for chunk in chunks:
+        if isinstance(chunk, tuple):
+            wanted.setdefault(chunk[0], []).append(chunk[1])
+    if not wanted:
+        return b"".join(chunks)
+    rendered = {
+        name: _RENDERERS[name](request, list(dict.fromkeys(args))) if name in _RENDERERS else {}
+        for name, args in wanted.items()
+    }
+    return b"".join(
+        chunk if isinstance(chunk, bytes) else str(rendered[chunk[0]].get(chunk[1], "")).encode()
+        for chunk in chunks
+    )
+
+
+def has_markers(content: bytes) -> bool:
+    return MARKER_START in content

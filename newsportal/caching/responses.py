@@ -1,0 +1,288 @@
+"""One response cache for reader pages, syndication, sitemaps and the feed poll.
+
+Each URL name that may be cached has a Policy (setting CACHE_POLICIES): the query
+parameters it reads and how to normalise them, the scopes it always shows, and how long
+a shared cache in front of us (nginx, a CDN) may keep it. The middleware, placed outside
+sessions, CSRF and messages:
+
+- answers anonymous visitors (no session, no pending message) from a stored response when
+  the versions of every scope it showed are still current (newsportal/caching/scopes.py):
+  first this worker's memory, then the shared cache; otherwise the view renders it while
+  the scopes it reads are recorded, and it is stored under its *canonical* URL: only the
+  parameters the URL reads, normalised, so junk parameters never mint an entry;
+- fills the live parts of every HTML response (newsportal/caching/live.py);
+- gives every response of a policy URL a weak ETag of its final bytes and answers a
+  matching If-None-Match with 304 (Django's get_conditional_response);
+- tells shared caches what they may keep: ``public, s-maxage=N,
+  stale-while-revalidate=M`` for a canonical anonymous answer, ``public, no-cache`` for a
+  URL with parameters it does not read, ``private`` for a visitor with a session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache as memoized
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.module_loading import import_string
+
+from newsportal.caching import live
+from newsportal.caching.memory import Memory
+from newsportal.caching.scopes import SITE, Recorder, depends_on, still_current
+from newsportal.caching.view_names import view_name_of
+
+Normaliser = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How one URL name is cached. ``params``: each query parameter the view reads and its
+    normaliser (the canonical value, or None for its default or an invalid value, which the
+    view shows as the default). ``unstored``: parameters whose every value is a page of its
+    own (a cursor): such pages go to shared caches in front of us but not into ours."""
+
+    params: Mapping[str, Normaliser] = field(default_factory=dict)
+    scopes: tuple[str, ...] = (SITE,)
+    unstored: frozenset[str] = frozenset()
+    edge_seconds: int | None = None  # None: settings.EDGE_CACHE_SECONDS
+    browser_seconds: int | str = 0  # or the name of the setting that says it
+    # How long a stored answer may live. None: PAGE_CACHE_SECONDS (0 stores no page: a
+    # production instance without Redis). A number: always stored, also without Redis
+    # (small answers, asked all day: the feed poll, syndication).
+    lifetime: int | None = None
+    # The view reads no session, user or cookie: signed-in visitors get the same answer.
+    same_for_everyone: bool = False
+
+
+def page_number(value: str) -> str | None:
+    """``page=2`` ... ; 1, nothing or anything else is the first page (None)."""
+    if value.isascii() and value.isdigit() and len(value) <= 6 and int(value) > 1:
+        return str(int(value))
+    return None
+
+
+def one_of(*choices: str, default: str | None = None) -> Normaliser:
+    def normalise(value: str) -> str | None:
+        return value if value in choices and value != default else None
+
+    return normalise
+
+
+def matching(pattern) -> Normaliser:
+    def normalise(value: str) -> str | None:
+        return value if pattern.fullmatch(value) else None
+
+    return normalise
+
+
+# Headers set per response by middleware outside this one, or about this response only.
+NOT_REPLAYED_HEADERS = {
+    "set-cookie", "date", "etag", "cache-control", "content-length", "x-request-id",
+    "content-security-policy", "content-security-policy-report-only",
+}  # fmt: skip
+
+
+class Entry(NamedTuple):
+    chunks: list  # bytes and live-part markers (newsportal/caching/live.py)
+    headers: list[tuple[str, str]]
+    versions: dict[str, str]  # what it showed, as read while it was rendered
+
+
+STORED_RESPONSES = Memory(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
+
+
+@memoized
+def _policies() -> dict[str, Policy]:
+    return import_string(settings.CACHE_POLICIES) if settings.CACHE_POLICIES else {}
+
+
+def policy_for(request) -> Policy | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return _policies().get(view_name_of(request.path_info))
+
+
+def canonical_query(request, policy: Policy) -> tuple[str, bool]:
+    """The query string of the answer (parameters the URL reads, normalised and sorted),
+    and whether every parameter it reads was given in that form. A parameter it does not
+    read changes nothing; one it reads with another form of a value (``page=1``,
+    ``page=abc``) is for the view to answer, and that answer is not stored."""
+    pairs, exact = [], True
+    for name, normalise in policy.params.items():
+        values = request.GET.getlist(name)
+        if not values:
+            continue
+        value = normalise(values[-1])
+        exact = exact and len(values) == 1 and value == values[0]
+        if value is not None:
+            pairs.append((name, value))
+    return urlencode(sorted(pairs)), exact
+
+
+def shows_another_page(request) -> None:
+    """Said by a view whose answer is not the one its URL names (``?page=99`` of a list
+    of five pages shows the fifth): such an answer is never stored."""
+    request._caching_not_canonical = True
+
+
+def _has_visitor_cookie(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or settings.MESSAGES_COOKIE_NAME in cookies
+
+
+def _key(request, query: str) -> str:
+    identity = f"{request.get_host()}|{request.path}|{query}|{timezone.localdate()}"
+    return "resp:" + hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+def _storable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return False
+    return "cookie" not in response.get("Vary", "").lower()
+
+
+def _without_language_vary(response) -> None:
+    """Language is in the URL (Greek unprefixed, English under /en/): the answer does not
+    depend on Accept-Language, and caches in front of us must not split on it."""
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in vary if v.lower() != "accept-language"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif "Vary" in response:
+        del response["Vary"]
+
+
+def _lookup(key: str) -> Entry | None:
+    entry = STORED_RESPONSES.get(key)
+    if entry is not None and still_current(entry.versions):
+        return entry
+    entry = cache.get(key)
+    if entry is not None and still_current(entry.versions):
+        STORED_RESPONSES.set(
+            key, entry, size=sum(len(c) for c in entry.chunks if isinstance(c, bytes))
+        )
+        return entry
+    return None
+
+
+def _store(key: str, entry: Entry, lifetime: int) -> None:
+    size = sum(len(c) for c in entry.chunks if isinstance(c, bytes))
+    cache.set(key, entry, lifetime)
+    STORED_RESPONSES.set(key, entry, size=size, timeout=lifetime)
+
+
+def _language_of(request) -> str:
+    """The page's language, from its path: on a stored answer LocaleMiddleware never ran."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def fill_live_parts(request, response) -> None:
+    """Replace the live-part markers of an HTML response by their current HTML."""
+    if response.streaming or "html" not in response.get("Content-Type", ""):
+        return
+    if live.has_markers(response.content):
+        with translation.override(_language_of(request)):
+            content = live.fill(request, live.split(response.content))
+        _set_content(response, content)
+
+
+def _set_content(response, content: bytes) -> None:
+    response.content = content
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(content))
+
+
+def weak_etag(content: bytes) -> str:
+    """The one ETag rule: weak, from the bytes the visitor gets."""
+    return f'W/"{hashlib.blake2b(content, digest_size=12).hexdigest()}"'
+
+
+def shared_cache_control(policy: Policy) -> dict:
+    edge = settings.EDGE_CACHE_SECONDS if policy.edge_seconds is None else policy.edge_seconds
+    return {
+        "public": True,
+        "max_age": (
+            getattr(settings, policy.browser_seconds)
+            if isinstance(policy.browser_seconds, str)
+            else policy.browser_seconds
+        ),
+        "s_maxage": edge,
+        "stale_while_revalidate": settings.EDGE_STALE_SECONDS,
+    }
+
+
+class ResponseCacheMiddleware:
+    """Answers a stored response before sessions, CSRF, locale, messages and the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        policy = policy_for(request)
+        if policy is None:
+            response = self.get_response(request)
+            fill_live_parts(request, response)
+            return response
+        if not policy.same_for_everyone and _has_visitor_cookie(request):
+            response = self.get_response(request)
+            fill_live_parts(request, response)
+            if "public" not in response.get("Cache-Control", ""):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        query, exact = canonical_query(request, policy)
+        canonical = query == request.META.get("QUERY_STRING", "")
+        lifetime = settings.PAGE_CACHE_SECONDS if policy.lifetime is None else policy.lifetime
+        stores = exact and lifetime > 0 and not (policy.unstored & request.GET.keys())
+        key = _key(request, query)
+        entry = _lookup(key) if stores else None
+        if entry is not None:
+            with translation.override(_language_of(request)):
+                response = HttpResponse(live.fill(request, entry.chunks))
+            for name, value in entry.headers:
+                response[name] = value
+        else:
+            with Recorder() as recorder:
+                depends_on(*policy.scopes)
+                response = self.get_response(request)
+            if not _storable(response):
+                fill_live_parts(request, response)
+                return response
+            _without_language_vary(response)
+            chunks = live.split(response.content)
+            if stores and not getattr(request, "_caching_not_canonical", False):
+                headers = [
+                    (name, value)
+                    for name, value in response.items()
+                    if name.lower() not in NOT_REPLAYED_HEADERS
+                ]
+                _store(key, Entry(chunks, headers, dict(recorder)), lifetime)
+            with translation.override(_language_of(request)):
+                _set_content(response, live.fill(request, chunks))
+        canonical = canonical and not getattr(request, "_caching_not_canonical", False)
+        if "Cache-Control" in response:
+            del response["Cache-Control"]
+        if canonical:
+            patch_cache_control(response, **shared_cache_control(policy))
+        else:
+            patch_cache_control(response, public=True, no_cache=True)
+        response["ETag"] = weak_etag(response.content)
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        if conditional is not response:
+            # A 304 carries what the full answer would have said about itself (language,
+            # framing, the poll interval), not only what Django copies.
+            for name, value in response.items():
+                if name.lower() not in ("content-type", "content-length"):
+                    conditional[name] = value
+        return conditional

@@ -1,0 +1,213 @@
+"""Versions per scope: what a change makes stale, and nothing else.
+
+A scope names a part of what readers see: ``site`` (sections, tags, menus, the page
+furniture), ``feed`` (the news feed and the headline strip), ``articles`` (any list of
+articles: home, search, syndication, sitemaps), ``article:<id>`` (one article's text,
+picture, tags), ``comments:<id>`` (its comments section), ``section:<id>`` and
+``tag:<id>`` (their lists). Each has a version in the shared cache; whatever is cached
+records the versions of the scopes it shows and is never used once one of them moved.
+So approving a comment re-renders one comments section, a flash item the feed, an
+article edit that article and the lists that show it.
+
+Scheduled items change what readers see with no write at all: the cache also holds when
+the next one is due, and the first read after that time asks the publishing rule
+(setting CACHE_SCHEDULE, a callable: ``rule(since, now) -> (scopes, next_due)``) which
+scopes fell due. No cron.
+
+Within one request each version is read from the shared cache once (one page is
+rendered from one set of versions); outside requests (commands, tests) on every call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache as memoized
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+SITE = "site"
+FEED = "feed"
+ARTICLES = "articles"
+KEY_PREFIX = "ver:"
+NEXT_DUE_KEY = "ver:next-due"
+NOTHING_SCHEDULED = 0.0
+
+
+def article(pk: int) -> str:
+    return f"article:{pk}"
+
+
+def comments(pk: int) -> str:
+    return f"comments:{pk}"
+
+
+def section(pk: int) -> str:
+    return f"section:{pk}"
+
+
+def tag(pk: int) -> str:
+    return f"tag:{pk}"
+
+
+_request = threading.local()
+# Scopes changed by this process in a transaction that has not committed yet: this process
+# shows its own change at once (a suffix on the shared version), the others after the
+# commit. An override left by a rollback only costs this process some sharing of entries.
+_LOCAL_CHANGES: dict[str, str] = {}
+
+
+def request_began(**kwargs) -> None:
+    """Connected to request_started (newsportal/apps.py): versions are read afresh."""
+    _request.versions = {}
+    _request.due_checked = False
+    _request.recorders = []
+
+
+def request_ended(**kwargs) -> None:
+    _request.versions = None
+    _request.recorders = []
+
+
+def _memo() -> dict | None:
+    return getattr(_request, "versions", None)
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def versions_of(scopes: Iterable[str]) -> dict[str, str]:
+    """The current version of each scope (one shared-cache read for those not yet read)."""
+    scopes = tuple(scopes)
+    memo = _memo()
+    _check_schedule(memo)
+    known = memo if memo is not None else {}
+    wanted = [scope for scope in scopes if scope not in known]
+    if wanted:
+        found = cache.get_many([KEY_PREFIX + scope for scope in wanted])
+        fresh = {}
+        for scope in wanted:
+            version = found.get(KEY_PREFIX + scope)
+            if version is None:
+                # Never set, or evicted: every process must agree on one new version.
+                token = _new_token()
+                version = token if cache.add(KEY_PREFIX + scope, token, None) else None
+                version = version or cache.get(KEY_PREFIX + scope) or token
+            fresh[scope] = version
+        if memo is None:
+            return {**fresh, **{s: known[s] for s in scopes if s in known}}
+        memo.update(fresh)
+        known = memo
+    result = {scope: known[scope] + _LOCAL_CHANGES.get(scope, "") for scope in scopes}
+    for recorder in getattr(_request, "recorders", None) or ():
+        recorder.update(result)
+    return result
+
+
+def changed(*scopes: str) -> None:
+    """New versions for ``scopes`` now (after a change readers could see)."""
+    if not scopes:
+        return
+    tokens = {scope: _new_token() for scope in scopes}
+    cache.set_many({KEY_PREFIX + scope: token for scope, token in tokens.items()}, None)
+    memo = _memo()
+    if memo is not None:
+        memo.update(tokens)
+
+
+def changed_on_commit(*scopes: str) -> None:
+    """New versions for ``scopes`` once the current transaction commits; in this process at
+    once (it never shows its old text again, even before the commit)."""
+    token = "+" + _new_token()
+    for scope in scopes:
+        _LOCAL_CHANGES[scope] = token
+
+    def commit() -> None:
+        for scope in scopes:
+            if _LOCAL_CHANGES.get(scope) == token:
+                del _LOCAL_CHANGES[scope]
+        changed(*scopes)
+
+    transaction.on_commit(commit)
+
+
+def forget_local_changes() -> None:
+    """Drop this process's uncommitted overrides (tests start afresh)."""
+    _LOCAL_CHANGES.clear()
+
+
+class Recorder(dict):
+    """The scopes (and the versions read) of whatever renders while it is recording."""
+
+    def __enter__(self) -> Recorder:
+        if getattr(_request, "recorders", None) is None:
+            _request.recorders = []
+        _request.recorders.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _request.recorders.remove(self)
+
+
+def depends_on(*scopes: str) -> None:
+    """Say that what is being rendered shows ``scopes`` (a view that reads rows itself)."""
+    versions_of(scopes)
+
+
+def still_current(versions: dict[str, str]) -> bool:
+    """True when none of these recorded versions moved."""
+    return versions_of(versions) == versions
+
+
+# --- Scheduled items ----------------------------------------------------------------------
+
+
+@memoized
+def _schedule_rule():
+    return import_string(settings.CACHE_SCHEDULE) if settings.CACHE_SCHEDULE else None
+
+
+def _check_schedule(memo: dict | None) -> None:
+    """Once per request: if a scheduled item fell due, move the scopes it shows."""
+    if memo is not None and _request.due_checked:
+        return
+    if memo is not None:
+        _request.due_checked = True
+    next_due = cache.get(NEXT_DUE_KEY)
+    if next_due is not None and not (NOTHING_SCHEDULED < next_due <= time.time()):
+        return
+    schedule_changed()
+
+
+def schedule_changed() -> None:
+    """Ask the publishing rule what fell due since the stored time (if it has passed) and
+    when the next item is due. Called when that time passed, and after any change to
+    what is scheduled."""
+    rule = _schedule_rule()
+    if rule is None:
+        cache.set(NEXT_DUE_KEY, NOTHING_SCHEDULED, None)
+        return
+    stored = cache.get(NEXT_DUE_KEY)
+    since = stored if stored and stored <= time.time() else None
+    since_time = (
+        datetime.fromtimestamp(since, tz=timezone.get_current_timezone()) if since else None
+    )
+    scopes, due = rule(since_time, timezone.now())
+    changed(*scopes)
+    cache.set(NEXT_DUE_KEY, due.timestamp() if due else NOTHING_SCHEDULED, None)
+
+
+def seconds_until_next_due(now: float | None = None) -> float | None:
+    """How long before the next scheduled item is due (None: nothing is scheduled)."""
+    next_due = cache.get(NEXT_DUE_KEY)
+    if not next_due:
+        return None
+    return max(0.0, next_due - (now or time.time()))

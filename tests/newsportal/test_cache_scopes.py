@@ -1,0 +1,114 @@
+"""Versions per scope (newsportal/caching/scopes.py): each change moves what it shows."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article
+from newsportal.caching import scopes
+from tests.factories import ArticleFactory, CategoryFactory, FlashItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def versions(*names):
+    return scopes.versions_of(names)
+
+
+def test_versions_are_stable_while_nothing_changes(django_assert_num_queries):
+    first = versions(scopes.SITE, scopes.FEED)
+    with django_assert_num_queries(0):
+        assert versions(scopes.SITE, scopes.FEED) == first
+
+
+def test_saving_an_article_moves_its_scopes_after_commit(django_capture_on_commit_callbacks):
+    category = CategoryFactory()
+    before = versions(scopes.ARTICLES, scopes.FEED, scopes.section(category.pk), scopes.SITE)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(category=category)
+    after = versions(scopes.ARTICLES, scopes.FEED, scopes.section(category.pk), scopes.SITE)
+    for scope in (scopes.ARTICLES, scopes.FEED, scopes.section(category.pk)):
+        assert after[scope] != before[scope], scope
+    # The site's furniture did not change: menus and every other page stay as they are.
+    assert after[scopes.SITE] == before[scopes.SITE]
+    assert versions(scopes.article(article.pk))
+
+
+@pytest.mark.parametrize(
+    ("change", "moved"),
+    [
+        (lambda a: setattr(a, "status", Article.Status.UNPUBLISHED) or a.save(), "article"),
+        (lambda a: setattr(a, "headline", "Νέος τίτλος") or a.save(), "article"),
+        (lambda a: a.delete(), "article"),
+        (lambda a: a.tags.add("νέα ετικέτα"), "article"),
+        (lambda a: setattr(a.category, "name", "Άλλο όνομα") or a.category.save(), "site"),
+    ],
+    ids=["withdrawn", "edited", "deleted", "tagged", "category-renamed"],
+)
+def test_every_change_readers_could_see_moves_a_scope_the_article_page_shows(
+    django_capture_on_commit_callbacks, change, moved
+):
+    article = ArticleFactory(category=CategoryFactory())
+    pk = article.pk
+    shown = (scopes.SITE, scopes.article(pk))
+    before = versions(*shown)
+    with django_capture_on_commit_callbacks(execute=True):
+        change(article)
+    after = versions(*shown)
+    assert after != before
+    scope = scopes.SITE if moved == "site" else scopes.article(pk)
+    assert after[scope] != before[scope]
+
+
+def test_a_flash_item_moves_the_feed_only(django_capture_on_commit_callbacks):
+    shown = (scopes.SITE, scopes.ARTICLES, scopes.FEED)
+    before = versions(*shown)
+    with django_capture_on_commit_callbacks(execute=True):
+        FlashItemFactory()
+    after = versions(*shown)
+    assert after[scopes.FEED] != before[scopes.FEED]
+    assert after[scopes.SITE] == before[scopes.SITE]
+    assert after[scopes.ARTICLES] == before[scopes.ARTICLES]
+
+
+def test_a_scheduled_article_moves_its_scopes_when_it_falls_due(
+    django_capture_on_commit_callbacks,
+):
+    start = timezone.now()
+    category = CategoryFactory()
+    shown = (scopes.ARTICLES, scopes.FEED, scopes.section(category.pk))
+    with time_machine.travel(start, tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            ArticleFactory(category=category, published_at=start + timedelta(minutes=5))
+        before = versions(*shown)
+        assert scopes.seconds_until_next_due() == pytest.approx(300, abs=1)
+        traveller.shift(timedelta(minutes=4, seconds=59))
+        assert versions(*shown) == before
+        traveller.shift(timedelta(seconds=1))
+        after = versions(*shown)
+        assert all(after[scope] != before[scope] for scope in shown)
+        assert scopes.seconds_until_next_due() is None
+
+
+def test_without_anything_scheduled_there_is_no_limit():
+    scopes.schedule_changed()
+    assert scopes.seconds_until_next_due() is None
+
+
+def test_migrating_moves_every_page(django_capture_on_commit_callbacks):
+    before = versions(scopes.SITE)
+    call_command("migrate", "articles", verbosity=0)
+    assert versions(scopes.SITE) != before
+
+
+def test_an_evicted_version_is_made_once_for_everyone():
+    from django.core.cache import cache
+
+    first = versions("section:999")
+    cache.delete(scopes.KEY_PREFIX + "section:999")
+    again = versions("section:999")
+    assert again != first  # gone from the cache: a new version, never a stale hit
+    assert versions("section:999") == again

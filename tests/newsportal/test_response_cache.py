@@ -1,0 +1,199 @@
+"""The response cache (newsportal/caching/responses.py): what it stores, under which key,
+what it tells nginx or a CDN, and what one change makes it render again."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from comments import services
+from comments.models import Comment
+from newsportal.caching import live, responses
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    CommentFactory,
+    FlashItemFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EDGE = re.compile(r"^public, max-age=\d+, s-maxage=1, stale-while-revalidate=10$")
+
+
+@pytest.fixture
+def site(page_cache, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        markets, politics = CategoryFactory(name="Αγορές"), CategoryFactory(name="Πολιτική")
+        a = ArticleFactory(headline="Ράλι στο Χρηματιστήριο", category=markets, tags=["Ομόλογα"])
+        b = ArticleFactory(headline="Ψηφοφορία στη Βουλή", category=politics)
+        FlashItemFactory(text="Σεισμός 4,1 Ρίχτερ στην Κρήτη")
+    return {"a": a, "b": b, "markets": markets, "politics": politics}
+
+
+def stored_keys() -> list[str]:
+    # The test cache is Django's local-memory backend: its keys carry a ":1:" prefix.
+    return [key for key in cache._cache if ":resp:" in key]
+
+
+def test_edge_cacheable_urls_tell_shared_caches_how_long(client, site):
+    urls = [
+        "/",
+        "/en/",
+        site["markets"].get_absolute_url(),
+        "/tag/omologa/",
+        site["a"].get_absolute_url(),
+        site["a"].get_absolute_url() + "?comments=newest",
+        "/roi-eidiseon/",
+        "/roi-eidiseon/latest/",
+        "/rss/",
+        "/atom/",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/robots.txt",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert EDGE.match(response["Cache-Control"]), (url, response["Cache-Control"])
+        assert response["ETag"].startswith('W/"'), url
+        # Language is in the URL: nothing in front of us may split pages by browser language.
+        assert "Accept-Language" not in response.get("Vary", ""), url
+        assert "Cookie" not in response.get("Vary", ""), url
+        assert not response.cookies, url
+
+
+def test_what_is_never_kept_in_front_of_us(client, site):
+    article = site["a"]
+    never = {
+        "health": client.get("/healthz"),
+        "admin": client.get(reverse("admin:login")),
+        "comment token": client.get(reverse("comments:token")),
+        "search": client.get("/search/?q=Βουλή"),
+        "comment post": client.post(reverse("comments:post", args=[article.pk]), {}),
+    }
+    for name, response in never.items():
+        assert "s-maxage" not in response.get("Cache-Control", ""), name
+        assert "public" not in response.get("Cache-Control", ""), name
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_a_visitor_with_a_session_or_a_message_is_never_served_or_stored(client, site, cookie):
+    url = site["a"].get_absolute_url()
+    client.get(url)
+    before = stored_keys()
+    client.cookies[cookie] = "anything"
+    response = client.get(url)
+    assert response["Cache-Control"] == "private, no-cache"
+    assert stored_keys() == before
+
+
+def test_a_thousand_junk_parameters_mint_no_entry(client, site):
+    article, section = site["a"], site["markets"]
+    plain = [
+        "/",
+        section.get_absolute_url(),
+        article.get_absolute_url(),
+        "/roi-eidiseon/",
+    ]
+    for url in plain:
+        client.get(url)
+    baseline = len(stored_keys())
+    statuses = set()
+    for n in range(1000):
+        junk = [
+            f"/?page={n}x",
+            f"/?x{n}={n}",
+            f"{section.get_absolute_url()}?comments={n}",
+            f"{section.get_absolute_url()}?page=abc{n}",
+            f"{section.get_absolute_url()}?page={n + 5}",  # past the last page
+            f"{article.get_absolute_url()}?comments_page=zz{n}&utm_source={n}",
+            f"/roi-eidiseon/?before=junk{n}",
+        ][n % 7]
+        response = client.get(junk)
+        statuses.add(response.status_code)
+        if response.status_code == 200:
+            assert "s-maxage" not in response["Cache-Control"], junk
+    assert statuses <= {200, 400}
+    assert len(stored_keys()) - baseline <= 3
+    assert len(responses.STORED_RESPONSES) <= baseline + 3
+
+
+def test_parameter_order_and_defaults_share_one_entry(client, site, django_assert_num_queries):
+    article = site["a"]
+    url = article.get_absolute_url()
+    client.get(url + "?comments=newest")
+    with django_assert_num_queries(0):
+        response = client.get(url + "?comments=newest&utm_medium=mail")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, no-cache"  # not under this URL at the edge
+
+
+def test_approving_a_comment_renders_only_that_articles_comments(
+    client, site, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    a, b = site["a"], site["b"]
+    waiting = CommentFactory(article=a, status=Comment.Status.PENDING, body="Καλή ανάλυση")
+    urls = {"home": "/", "b": b.get_absolute_url(), "a": a.get_absolute_url()}
+    for url in urls.values():
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_comment(comment=waiting, moderator=UserFactory())
+
+    # B's page is untouched: no query at all.
+    with django_assert_num_queries(0):
+        page_b = client.get(urls["b"])
+    assert page_b.status_code == 200
+    # The home page's body is reused; only A's count is read again (one small query).
+    with django_assert_num_queries(1) as home_queries:
+        home = client.get(urls["home"]).content.decode()
+    assert '"comment_count"' in home_queries.captured_queries[0]["sql"]
+    assert "articles_category" not in home_queries.captured_queries[0]["sql"]
+    assert f'{a.get_absolute_url()}#comments">1 σχόλιο</a>' in home
+    # A's page shows the comment and its count.
+    page_a = client.get(urls["a"]).content.decode()
+    assert "Καλή ανάλυση" in page_a
+    assert 'class="comments__count">(1)' in page_a
+
+
+def test_a_flash_item_changes_the_feed_not_the_pages_around_it(
+    client, site, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    url = site["a"].get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        FlashItemFactory(text="Νέο έκτακτο: διακοπή ρεύματος")
+    # The article's stored body is reused; the feed sidebar is read once more (one query).
+    with django_assert_max_num_queries(1):
+        html = client.get(url).content.decode()
+    assert "Νέο έκτακτο: διακοπή ρεύματος" in html
+
+
+def test_a_stored_page_is_shown_in_its_own_language_whatever_ran_before(client, site):
+    client.get("/")
+    client.get("/en/")
+    from django.utils import translation
+
+    translation.activate("en")  # the thread's language from some earlier request
+    assert "Ροή Ειδήσεων" in client.get("/").content.decode()
+    translation.activate("el")
+    assert "News feed" in client.get("/en/").content.decode()
+
+
+def test_a_304_carries_the_headers_of_the_full_answer(client, site):
+    url = "/roi-eidiseon/latest/"
+    first = client.get(url)
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    for header in ("ETag", "Cache-Control", "X-Poll-Interval", "Content-Language"):
+        assert again[header] == first[header], header
+
+
+def test_live_part_markers_are_replaced_and_unknown_ones_dropped():
+    live.register("test-echo", lambda request, args: {arg: f"<b>{arg}</b>" for arg in args})
+    chunks = live.split(b"<p>" + live.marker("test-echo", 7).encode() + b"</p><!--live:nope:1-->")
+    assert live.fill(None, chunks) == b"<p><b>7</b></p>"
+    with pytest.raises(ValueError, match="may not contain"):
+        live.marker("test-echo", "--><script>")
