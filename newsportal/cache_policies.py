@@ -6,6 +6,8 @@ Every policy shows the ``site`` scope (menus, sections, page furniture); the res
 what a page shows is recorded while it renders (cards, articles, comments sections).
 """
 
+from django.conf import settings
+
 from articles.live_feed import CURSOR_PATTERN
 from comments import threads
 from newsportal.caching.responses import Policy, matching, one_of, page_number
@@ -22,6 +24,12 @@ ARTICLE = Policy(
 # (its last 48 hours), hence a bounded lifetime.
 SYNDICATION = Policy(scopes=(SITE, ARTICLES), lifetime=300, same_for_everyone=True)
 
+
+def poll_interval() -> dict[str, str]:
+    """The feed script reads its next delay from every poll answer: 0 stops polling."""
+    return {"X-Poll-Interval": str(max(0, settings.FEED_POLL_INTERVAL))}
+
+
 POLICIES = {
     "articles:home": Policy(scopes=(SITE, ARTICLES)),
     "articles:category": LIST,
@@ -35,7 +43,11 @@ POLICIES = {
     ),
     # Every open page polls this one URL; browsers may reuse an answer for FEED_MAX_AGE.
     "articles:feed_latest": Policy(
-        scopes=(SITE, FEED), browser_seconds="FEED_MAX_AGE", lifetime=600, same_for_everyone=True
+        scopes=(SITE, FEED),
+        browser_seconds="FEED_MAX_AGE",
+        lifetime=600,
+        same_for_everyone=True,
+        live_headers=poll_interval,
     ),
     "articles:rss": SYNDICATION,
     "articles:atom": SYNDICATION,

@@ -302,8 +302,9 @@ CACHE_POLICIES = "newsportal.cache_policies.POLICIES"
 # The publishing rule: what fell due and when the next scheduled item is (no cron).
 CACHE_SCHEDULE = "articles.scheduling.fell_due"
 # Seconds nginx or a CDN may keep an anonymous page (s-maxage): any change is seen through
-# them within this, plus the one request that refreshes an entry. Then, for up to
-# EDGE_STALE_SECONDS, the old copy is served while one request fetches the new one.
+# them within this, plus the one request that refreshes an entry. A CDN may then serve the
+# old copy for EDGE_STALE_SECONDS while one request fetches the new one (CDN-Cache-Control;
+# nginx does the same by its own proxy_cache_use_stale updating).
 EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 1)
 EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 10)
 MESSAGES_COOKIE_NAME = "messages"  # Django's cookie message storage uses this name

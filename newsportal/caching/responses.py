@@ -13,9 +13,10 @@ sessions, CSRF and messages:
 - fills the live parts of every HTML response (newsportal/caching/live.py);
 - gives every response of a policy URL a weak ETag of its final bytes and answers a
   matching If-None-Match with 304 (Django's get_conditional_response);
-- tells shared caches what they may keep: ``public, s-maxage=N,
-  stale-while-revalidate=M`` for a canonical anonymous answer, ``public, no-cache`` for a
-  URL with parameters it does not read, ``private`` for a visitor with a session.
+- tells shared caches what they may keep: ``public, max-age=0, s-maxage=N`` (and a
+  CDN-Cache-Control with stale-while-revalidate) for a canonical anonymous answer,
+  ``public, no-cache`` for a URL with parameters it does not read, ``private`` for a
+  visitor with a session.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class Policy:
     lifetime: int | None = None
     # The view reads no session, user or cookie: signed-in visitors get the same answer.
     same_for_everyone: bool = False
+    # Headers decided afresh for every answer, stored or not (a server-side lever such as
+    # the feed's poll interval must act at once, not when the content next changes).
+    live_headers: Callable[[], dict[str, str]] | None = None
 
 
 def page_number(value: str) -> str | None:
@@ -208,18 +212,19 @@ def weak_etag(content: bytes) -> str:
     return f'W/"{hashlib.blake2b(content, digest_size=12).hexdigest()}"'
 
 
-def shared_cache_control(policy: Policy) -> dict:
+def shared_cache_control(policy: Policy) -> tuple[dict, str]:
+    """Cache-Control for browsers and shared caches, and a CDN-Cache-Control (RFC 9213) for
+    a CDN. stale-while-revalidate goes only to the CDN: browsers honour it too, and would
+    show a reader the previous page (or an open page's script the previous poll answer)
+    while fetching the new one. nginx serves stale while updating by its own directive."""
     edge = settings.EDGE_CACHE_SECONDS if policy.edge_seconds is None else policy.edge_seconds
-    return {
-        "public": True,
-        "max_age": (
-            getattr(settings, policy.browser_seconds)
-            if isinstance(policy.browser_seconds, str)
-            else policy.browser_seconds
-        ),
-        "s_maxage": edge,
-        "stale_while_revalidate": settings.EDGE_STALE_SECONDS,
-    }
+    browser = (
+        getattr(settings, policy.browser_seconds)
+        if isinstance(policy.browser_seconds, str)
+        else policy.browser_seconds
+    )
+    cdn = f"public, max-age={edge}, stale-while-revalidate={settings.EDGE_STALE_SECONDS}"
+    return {"public": True, "max_age": browser, "s_maxage": edge}, cdn
 
 
 class ResponseCacheMiddleware:
@@ -271,10 +276,14 @@ class ResponseCacheMiddleware:
             with translation.override(_language_of(request)):
                 _set_content(response, live.fill(request, chunks))
         canonical = canonical and not getattr(request, "_caching_not_canonical", False)
+        for name, value in (policy.live_headers() if policy.live_headers else {}).items():
+            response[name] = value
         if "Cache-Control" in response:
             del response["Cache-Control"]
         if canonical:
-            patch_cache_control(response, **shared_cache_control(policy))
+            control, cdn_control = shared_cache_control(policy)
+            patch_cache_control(response, **control)
+            response["CDN-Cache-Control"] = cdn_control
         else:
             patch_cache_control(response, public=True, no_cache=True)
         response["ETag"] = weak_etag(response.content)

@@ -32,7 +32,8 @@ def test_the_poll_answer_is_public_short_lived_and_names_the_interval(client, se
     assert response["ETag"].startswith('W/"')
     # Browsers reuse it FEED_MAX_AGE seconds; nginx or a CDN answers every reader for a
     # second, then one request refreshes it while the others get the copy.
-    assert response["Cache-Control"] == "public, max-age=7, s-maxage=1, stale-while-revalidate=10"
+    assert response["Cache-Control"] == "public, max-age=7, s-maxage=1"
+    assert response["CDN-Cache-Control"] == "public, max-age=1, stale-while-revalidate=10"
     assert response["X-Poll-Interval"] == "20"
     assert "Cookie" not in response.get("Vary", "")
     assert not response.cookies
@@ -210,3 +211,15 @@ def test_a_poll_without_a_current_etag_still_reaches_the_view(client):
     response = client.get(POLL, headers={"if-none-match": 'W/"feed-old"'})
     assert response.status_code == 200
     assert "Η είδηση της ώρας" in response.content.decode()
+
+
+def test_the_kill_switch_acts_on_a_stored_poll_answer_at_once(client, settings, page_cache):
+    settings.FEED_POLL_INTERVAL = 15
+    ArticleFactory()
+    first = client.get(POLL)
+    assert first["X-Poll-Interval"] == "15"
+    settings.FEED_POLL_INTERVAL = 0  # the feed did not change: the answer is a stored one
+    again = client.get(POLL)
+    assert again.content == first.content
+    assert again["X-Poll-Interval"] == "0"
+    assert client.get(POLL, HTTP_IF_NONE_MATCH=first["ETag"])["X-Poll-Interval"] == "0"
