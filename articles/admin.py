@@ -2,6 +2,8 @@
 the image library; categories and tags. Every write goes through articles/services.py
 (or locks.py / preview.py for their own rows)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -26,7 +28,15 @@ from taggit.models import Tag as TaggitTag
 
 from articles import images, locks, preview, services
 from articles.forms import ArticleAdminForm, ImageAdminForm, PreviewLinkForm
-from articles.models import Article, Category, FlashItem, Image, PreviewLink, Tag
+from articles.models import (
+    Article,
+    BreakingBanner,
+    Category,
+    FlashItem,
+    Image,
+    PreviewLink,
+    Tag,
+)
 from articles.sanitize import render_body
 
 # taggit registers an admin for its own Tag model, which the portal does not use.
@@ -813,3 +823,33 @@ class FlashItemAdmin(admin.ModelAdmin):
             # An address typed without a scheme is taken as https:// (Django 6's default).
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(BreakingBanner)
+class BreakingBannerAdmin(admin.ModelAdmin):
+    """The breaking-news line across every page: set in seconds, gone by itself at its end."""
+
+    list_display = ["text", "starts_at", "ends_at", "is_shown", "created_by"]
+    list_filter = ["starts_at"]
+    search_fields = ["text"]
+    fields = ["text", "link", "starts_at", "ends_at"]
+
+    @admin.display(boolean=True, description=_("shown now"))
+    def is_shown(self, banner: BreakingBanner) -> bool:
+        now = timezone.now()
+        return banner.starts_at <= now < banner.ends_at
+
+    def get_changeform_initial_data(self, request):
+        # A breaking story is usually over within the hour; the editor can change it.
+        now = timezone.now()
+        return {"starts_at": now, "ends_at": now + timedelta(hours=1)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "link":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -11,12 +11,13 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from PIL import Image
 
-        from articles import live_parts, signals  # noqa: F401 - connects the receivers
+        from articles import banner, live_parts, signals  # noqa: F401 - connects the receivers
 
         # Pillow refuses decompression bombs past this for every use in the process;
         # articles/images.py checks the declared size itself before decoding as well.
         Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
         live_parts.register()
+        banner.register()
         post_migrate.connect(_everything_changed, sender=self)
 
 

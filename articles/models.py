@@ -731,6 +731,64 @@ class FlashItem(models.Model):
             self.published_at = timezone.now()
 
 
+class BreakingBannerQuerySet(models.QuerySet):
+    def shown(self, now: datetime | None = None) -> BreakingBannerQuerySet:
+        """Banners readers see now: started and not yet ended, the newest start first."""
+        now = now or timezone.now()
+        return self.filter(starts_at__lte=now, ends_at__gt=now).order_by("-starts_at", "-pk")
+
+
+class BreakingBanner(models.Model):
+    """A line across the top of every page for breaking news ("ΕΚΤΑΚΤΟ"), until its end.
+
+    The newest banner that has started and not ended is shown; it leaves by itself at its
+    end time (no cron: pages fill it in as a live part, see articles/banner.py).
+    """
+
+    text = models.CharField(
+        _("text"),
+        max_length=200,
+        help_text=_("One sentence, as readers should see it across the top of every page."),
+    )
+    link = models.URLField(
+        _("link"),
+        blank=True,
+        help_text=_("Optional: the article or live coverage the banner leads to."),
+    )
+    starts_at = models.DateTimeField(_("shown from"), default=timezone.now)
+    ends_at = models.DateTimeField(
+        _("shown until"), help_text=_("The banner disappears by itself at this time.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = BreakingBannerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("breaking-news banner")
+        verbose_name_plural = _("breaking-news banners")
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="banner_window")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="banner_ends_after_it_starts",
+                violation_error_message=_("A banner must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class ArticleBodyImage(models.Model):
     """A library image placed in an article's body (kept by Article.save)."""
 

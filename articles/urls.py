@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import live_feed, preview, reads, search, syndication, views
+from articles import banner, live_feed, preview, reads, search, syndication, views
 
 app_name = "articles"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("roi-eidiseon/", live_feed.feed_page, name="feed"),
     path("roi-eidiseon/latest/", live_feed.latest, name="feed_latest"),
+    # The breaking-news banner alone, for open pages whose poll said it changed.
+    path("roi-eidiseon/banner/", banner.banner, name="banner"),
     path("search/", search.search, name="search"),
     path("rss/", syndication.SiteFeed.as_view(), name="rss"),
     path("atom/", syndication.SiteAtomFeed.as_view(), name="atom"),

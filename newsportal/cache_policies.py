@@ -8,6 +8,7 @@ what a page shows is recorded while it renders (cards, articles, comments sectio
 
 from django.conf import settings
 
+from articles.banner import banner_version
 from articles.live_feed import CURSOR_PATTERN
 from comments import threads
 from newsportal.caching.responses import Policy, matching, one_of, page_number
@@ -25,9 +26,13 @@ ARTICLE = Policy(
 SYNDICATION = Policy(scopes=(SITE, ARTICLES), lifetime=300, same_for_everyone=True)
 
 
-def poll_interval() -> dict[str, str]:
-    """The feed script reads its next delay from every poll answer: 0 stops polling."""
-    return {"X-Poll-Interval": str(max(0, settings.FEED_POLL_INTERVAL))}
+def poll_headers() -> dict[str, str]:
+    """The feed script reads its next delay from every poll answer (0 stops polling), and
+    the banner's version: when it differs from the page's, it fetches the banner."""
+    return {
+        "X-Poll-Interval": str(max(0, settings.FEED_POLL_INTERVAL)),
+        "X-Banner-Version": banner_version(),
+    }
 
 
 POLICIES = {
@@ -47,7 +52,7 @@ POLICIES = {
         browser_seconds="FEED_MAX_AGE",
         lifetime=600,
         same_for_everyone=True,
-        live_headers=poll_interval,
+        live_headers=poll_headers,
     ),
     "articles:rss": SYNDICATION,
     "articles:atom": SYNDICATION,
@@ -61,4 +66,6 @@ POLICIES = {
     ),
     "news-sitemap": SYNDICATION,
     "robots": Policy(lifetime=300, same_for_everyone=True),
+    # Not stored here (it costs no query); nginx keeps it a second like the poll.
+    "articles:banner": Policy(lifetime=0, same_for_everyone=True),
 }

@@ -32,11 +32,12 @@ def fragment(
     *parts: Hashable,
     scopes: Iterable[str],
     render: Callable[[], object],
-    timeout: float | None = None,
+    timeout: float | Callable[[object], float] | None = None,
     shared: bool = False,
 ):
     """The fragment ``name`` of ``parts`` for the current versions of ``scopes``; rendered
-    (and kept) on a miss. ``timeout`` bounds what also depends on the clock."""
+    (and kept) on a miss. ``timeout`` bounds what also depends on the clock: seconds, or a
+    function of the rendered value (a banner kept until it ends)."""
     key = _key(name, parts, scopes)
     value = FRAGMENTS.get(key)
     if value is not None:
@@ -47,8 +48,12 @@ def fragment(
         value = cache.get(shared_key)
     if value is None:
         value = render()
+        if callable(timeout):
+            timeout = timeout(value)
         if shared_key:
             cache.set(shared_key, value, timeout or SHARED_TIMEOUT)
+    elif callable(timeout):
+        timeout = timeout(value)
     FRAGMENTS.set(key, value, timeout=timeout)
     return value
 

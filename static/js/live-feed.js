@@ -6,6 +6,9 @@
  *   the browser revalidates it with its ETag, so an unchanged feed costs a 304.
  * - The delay comes from the server's X-Poll-Interval header (0 stops polling: the kill switch).
  * - No polling while the tab is hidden; errors back off exponentially, with jitter.
+ * - Each poll answer names the breaking-news banner's version (X-Banner-Version); when it
+ *   differs from the page's, the banner is fetched and replaced. A banner leaves the page by
+ *   itself at its end time (data-ends-at), poll or no poll.
  * - Only items whose data-feed-key is new are inserted, into an aria-live="polite" list.
  *   While the reader is inside the list (scrolled past its top, or focus within), nothing
  *   moves: a "N new" button appears instead, and inserts them when pressed.
@@ -26,6 +29,47 @@
   var failures = 0;
   var timer = null;
   var stopped = !(interval > 0);
+
+  /* The breaking-news banner (articles/banner.py). */
+  var bannerTimer = null;
+
+  function bannerElement() {
+    return document.getElementById("breaking-banner");
+  }
+
+  function endBannerOnTime() {
+    var banner = bannerElement();
+    window.clearTimeout(bannerTimer);
+    var ends = banner && Date.parse(banner.getAttribute("data-ends-at") || "");
+    if (ends) {
+      bannerTimer = window.setTimeout(function () {
+        banner.textContent = "";
+        banner.removeAttribute("data-ends-at");
+        banner.setAttribute("data-version", "none");
+      }, Math.max(0, ends - Date.now()));
+    }
+  }
+
+  function followBanner(version) {
+    var banner = bannerElement();
+    if (!banner || !version || banner.getAttribute("data-version") === version) {
+      return;
+    }
+    fetch(banner.getAttribute("data-banner-url"), { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        var fresh = html && parseItems(html)[0];
+        if (fresh && fresh.id === "breaking-banner") {
+          bannerElement().replaceWith(fresh);
+          endBannerOnTime();
+        }
+      })
+      .catch(function () {});
+  }
+
+  endBannerOnTime();
 
   function parseItems(html) {
     var template = document.createElement("template");
@@ -203,6 +247,7 @@
     }
     fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
+        followBanner(response.headers.get("X-Banner-Version"));
         var header = response.headers.get("X-Poll-Interval");
         if (header !== null && !isNaN(parseInt(header, 10))) {
           interval = parseInt(header, 10);
