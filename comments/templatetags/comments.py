@@ -1,8 +1,8 @@
 """The comments section of an article page and the home page's "most commented" list.
 
-Both are tags, so their queries run only where they are rendered. Nothing
-here depends on the visitor (no CSRF token, no session, no user): the article page is
-cached for everyone, and the comment form gets its tokens from a separate request.
+Both are tags, so their queries run only where they are rendered. Nothing in the section
+depends on the visitor (no CSRF token, no session, no user): the article page is cached
+for everyone, and a comment is accepted without a per-visitor token (comments.origin).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles import fragments
 from articles.models import Article
 from articles.templatetags.news import ranked_list
-from comments import policy, rendering, threads
+from comments import notices, policy, rendering, threads
 from comments.forms import CommentForm
 
 register = template.Library()
@@ -35,7 +35,10 @@ def _query(order: str, page: int | None = None) -> str:
 
 @register.simple_tag(takes_context=True)
 def comments_section(context, article: Article):
-    """The comments section; it depends on no visitor, so it is rendered once per version."""
+    """The comments section; it depends on no visitor, so it is rendered once per version.
+
+    The one per-visitor part, the acknowledgement after posting or reporting, is put in
+    front of it here, outside the kept fragment (comments.notices)."""
     request = context.get("request")
     query = request.GET if request is not None else {}
     order = threads.read_order(query.get(threads.ORDER_PARAM))
@@ -45,7 +48,7 @@ def comments_section(context, article: Article):
     comments_open = policy.comments_open(article)
     # Per content version (an approved, hidden or removed comment replaces it), article,
     # order and page of threads (articles/fragments.py).
-    return fragments.remember(
+    section = fragments.remember(
         "comments",
         article.pk,
         order,
@@ -56,6 +59,8 @@ def comments_section(context, article: Article):
             "comments/section.html", _section_context(article, order, page_number, comments_open)
         ),
     )
+    notice = notices.notice_html(request)
+    return notice + section if notice else section
 
 
 def _section_context(article, order: str, page_number: str, comments_open: bool) -> dict:
