@@ -116,7 +116,9 @@ class Comment(models.Model):
     # The body escaped and, once approved, with links: the only comment HTML marked safe.
     body_html = models.TextField(editable=False, blank=True)
     # What the duplicate rule compares: the digest of the body's skeleton, set on save.
-    body_skeleton_md5 = models.CharField(max_length=32, editable=False, blank=True, default="")
+    body_skeleton_md5 = models.CharField(
+        max_length=32, editable=False, blank=True, default="", db_default=""
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -258,6 +260,7 @@ class CommentReport(models.Model):
         max_length=64,
         blank=True,
         default="",
+        db_default="",
         help_text=_("The keyed hash of the reporter's network (IPv4 /24, IPv6 /48)."),
     )
     reason = models.CharField(

@@ -30,11 +30,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # A constant default: PostgreSQL adds the column without rewriting the table.
+        # A constant database default: PostgreSQL adds the column without rewriting the
+        # table, and rows written by other means than the model get "" too.
         migrations.AddField(
             model_name="comment",
             name="body_skeleton_md5",
-            field=models.CharField(blank=True, default="", editable=False, max_length=32),
+            field=models.CharField(
+                blank=True, db_default="", default="", editable=False, max_length=32
+            ),
         ),
         migrations.RunPython(fill_recent_digests, migrations.RunPython.noop),
     ]

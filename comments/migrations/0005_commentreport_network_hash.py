@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             name="network_hash",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="The keyed hash of the reporter's network (IPv4 /24, IPv6 /48).",
                 max_length=64,
