@@ -341,8 +341,9 @@ class BlockedWord(models.Model):
         _("word or phrase"),
         max_length=100,
         help_text=_(
-            "Matched as whole words, ignoring case, accents and final sigma: "
-            "“βλάκας” also catches “ΒΛΑΚΑΣ” and “βλακας”, but not longer words containing it."
+            "Matched as whole words, ignoring case, accents, final sigma, invisible "
+            "characters and look-alike letters: “βλάκας” also catches “ΒΛΑΚΑΣ”, “βλaκaς” "
+            "with a Latin a and “β λ ά κ α ς”, but not longer words containing it."
         ),
     )
     normalised = models.CharField(max_length=100, unique=True, editable=False)

@@ -247,3 +247,23 @@ def test_a_report_from_the_site_records_the_reporter_s_network(client, article):
     url = f"/comments/{comment.pk}/report/"
     client.post(url, {"reason": "spam"}, REMOTE_ADDR="2001:db8:aa:1::5")
     assert CommentReport.objects.get().network_hash == network.hash_network("2001:db8:aa::")
+
+
+def test_the_migration_fills_the_digest_of_recent_comments_only(article):
+    import importlib
+
+    from django.apps import apps
+
+    from comments.models import skeleton_digest
+
+    migration = importlib.import_module("comments.migrations.0004_comment_body_skeleton_md5")
+    recent = CommentFactory(article=article, body="Πρόσφατο σχόλιο")
+    old = CommentFactory(
+        article=article, body="Παλιό σχόλιο", created_at=timezone.now() - timedelta(days=30)
+    )
+    Comment.objects.update(body_skeleton_md5="")
+    migration.fill_recent_digests(apps, None)
+    recent.refresh_from_db()
+    old.refresh_from_db()
+    assert recent.body_skeleton_md5 == skeleton_digest("Πρόσφατο σχόλιο")
+    assert old.body_skeleton_md5 == ""

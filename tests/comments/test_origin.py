@@ -216,3 +216,15 @@ def test_the_notice_is_for_the_poster_only_and_never_cached(article):
     # Without the parameter the page is the cached one, with no notice.
     assert HELD not in client.get(article.get_absolute_url()).content.decode()
     assert network.hash_address("203.0.113.5") == Comment.objects.get().ip_hash
+
+
+def test_a_double_click_without_javascript_stores_one_comment(article):
+    client = browser()
+    first = client.post(post_url(article), comment_form(), HTTP_ORIGIN=OURS)
+    second = client.post(post_url(article), comment_form(), HTTP_ORIGIN=OURS)
+    assert first.status_code == second.status_code == 302
+    assert Comment.objects.count() == 1
+    # Another text, or the same text from another reader, is another comment.
+    client.post(post_url(article), comment_form(body="Και κάτι ακόμη."), HTTP_ORIGIN=OURS)
+    client.post(post_url(article), comment_form(), HTTP_ORIGIN=OURS, REMOTE_ADDR="198.51.100.4")
+    assert Comment.objects.count() == 3
