@@ -2,7 +2,7 @@
 
 Article pages come from a cache shared by every reader and the comments section is a
 fragment kept per content version, so neither can hold "your comment awaits moderation".
-The redirect after a post carries it instead: ``?comment=<signed code>#comment-notice``,
+The redirect after a post carries it instead: ``?notice=<signed code>#comment-notice``,
 and the comments section tag shows it just above the comments, where the reader lands.
 The code is signed together with the reader's address hash and expires after a few
 minutes, so a link copied from the address bar shows nothing to anyone else, or later.
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import network
 
-PARAM = "comment"
+PARAM = "notice"
 ANCHOR = "comment-notice"
 MAX_AGE = 10 * 60
 PUBLISHED, HELD, REPORTED, ALREADY_REPORTED = "published", "held", "reported", "again"

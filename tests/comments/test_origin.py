@@ -61,7 +61,7 @@ def test_a_same_origin_post_without_javascript_is_stored_in_one_request(article,
         response = client.post(post_url(article), comment_form(), **headers)
     assert response.status_code == 302
     location = response["Location"]
-    assert location.startswith(article.get_absolute_url() + "?comment=")
+    assert location.startswith(article.get_absolute_url() + "?notice=")
     assert location.endswith("#comment-notice")
     comment = Comment.objects.get()
     assert comment.body == "Μια άποψη χωρίς σενάρια."
@@ -211,7 +211,7 @@ def test_the_notice_is_for_the_poster_only_and_never_cached(article):
     mine = client.get(location, REMOTE_ADDR="203.0.113.5")
     assert HELD in mine.content.decode()
     assert HELD not in client.get(location, REMOTE_ADDR="203.0.113.6").content.decode()
-    forged = f"{article.get_absolute_url()}?comment=held#comment-notice"
+    forged = f"{article.get_absolute_url()}?notice=held#comment-notice"
     assert HELD not in client.get(forged, REMOTE_ADDR="203.0.113.5").content.decode()
     # Without the parameter the page is the cached one, with no notice.
     assert HELD not in client.get(article.get_absolute_url()).content.decode()

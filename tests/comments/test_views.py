@@ -75,7 +75,7 @@ def test_a_reader_posts_and_is_told_the_comment_awaits_moderation(article, old_t
         REMOTE_ADDR="203.0.113.9",
     )
     assert response.status_code == 302
-    assert response["Location"].startswith(f"{article.get_absolute_url()}?comment=")
+    assert response["Location"].startswith(f"{article.get_absolute_url()}?notice=")
     assert response["Location"].endswith("#comment-notice")
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
