@@ -96,10 +96,20 @@ def _lookalikes() -> dict[str, str]:
     return table
 
 
-def _letter_skeleton(char: str, lookalikes: dict[str, str]) -> str:
+WORD_RE = re.compile(r"\w+")
+DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}  # accents and other marks; invisible format characters
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_skeleton(char: str) -> str:
+    """One character of a skeleton (text already NFKC, case-folded and decomposed)."""
+    if ord(char) in FILLERS or unicodedata.category(char) in DROPPED_CATEGORIES:
+        return ""
     if char.isascii():
-        return char
-    found = lookalikes.get(char)
+        return char.translate(DIGITS_AS_LETTERS)
+    if char == "ς":
+        return "σ"
+    found = _lookalikes().get(char)
     if found is not None:
         return found
     name = unicodedata.name(char, "")
@@ -115,19 +125,16 @@ def skeleton(text: str) -> str:
     sigma are folded; invisible and filler characters are dropped; each letter that looks
     like a Latin letter becomes that letter (Greek α, Cyrillic а and Latin a are one
     letter here, as are ı, і and i); digits stand for the letters they resemble. The result
-    is never shown: it only answers "is this the same text?".
+    is never shown: it only answers "is this the same text?". Each character is worked
+    out once per process (a bounded cache), so a 3,000-character comment costs little.
     """
-    text = unicodedata.normalize("NFKC", text).translate(FILLERS)
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in {"Mn", "Me", "Cf"})
-    lookalikes = _lookalikes()
-    folded = unicodedata.normalize("NFC", kept).replace("ς", "σ")
-    return "".join(_letter_skeleton(ch, lookalikes) for ch in folded).translate(DIGITS_AS_LETTERS)
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(map(_char_skeleton, decomposed))
 
 
 def skeleton_words(text: str) -> list[str]:
     """The words of ``text``'s skeleton: punctuation and spacing of any kind separate them."""
-    return re.findall(r"\w+", skeleton(text))
+    return WORD_RE.findall(skeleton(text))
 
 
 def body_skeleton(text: str) -> str:
@@ -141,7 +148,7 @@ def _joined_words(skeletal: str) -> list[str]:
     ignored ("βλά.κας") and runs of single letters are read as one word ("β λ ά κ α ς")."""
     found, letters = [], []
     for token in skeletal.split():
-        word = "".join(re.findall(r"\w+", token))
+        word = "".join(WORD_RE.findall(token))
         if len(word) == 1:
             letters.append(word)
             continue
@@ -174,7 +181,7 @@ def find_blocked(text: str, blocked: list[str]) -> list[str]:
     "βλaκaς" with Latin a and "β λ ά κ α ς", but not "βλακασμένος" or "αβλακας".
     """
     skeletal = skeleton(text)
-    readings = (re.findall(r"\w+", skeletal), _joined_words(skeletal))
+    readings = (WORD_RE.findall(skeletal), _joined_words(skeletal))
     padded = [f" {' '.join(words)} " for words in readings]
     return [
         phrase for phrase in blocked if phrase and any(f" {phrase} " in line for line in padded)
