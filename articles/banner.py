@@ -1,20 +1,21 @@
 """The breaking-news banner: a live part of every page (newsportal/caching/live.py).
 
 Every response, stored or not, fills ``{% live "banner" %}`` with the banner shown now,
-kept per version of the ``banner`` scope (an editor's save moves it) and never past the
-moment the shown banner ends or the next one starts: it appears and leaves by itself,
-with no cron. Pages already open learn of a change from their news feed poll, whose every
-answer says the banner's version (``X-Banner-Version``); the script then fetches
-``/banner/`` (the same for everyone, stored like the poll).
+kept per version of the ``banner`` scope. An editor's save moves it; so does a banner's
+start or end time, through the publishing rule (articles/scheduling.py), so a banner
+appears and leaves by itself, with no cron. When the rule finds no banner now or later,
+it says so in the shared cache and pages do not ask the database at all. Pages already
+open learn of a change from their news feed poll, whose every answer says the banner's
+version (``X-Banner-Version``); the script then fetches ``/roi-eidiseon/banner/`` (the
+same for everyone), and removes a banner at its end time by itself.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
-from datetime import datetime
 
-from django.db.models import Min
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -27,22 +28,23 @@ from newsportal.caching import live, scopes
 from newsportal.caching.fragments import fragment
 
 SCOPE = "banner"
-LONGEST_KEPT = 300  # seconds: a bound, in case no start or end comes sooner
+NONE_KEY = "banner:none-at"  # the banner version at which the rule found no banner at all
+LONGEST_KEPT = 300  # seconds: a bound, whatever else happens
 
 
-def _render_now() -> tuple[str, float]:
-    """The banner's HTML now, and until when that stays true (seconds from now)."""
-    now = timezone.now()
-    banner = BreakingBanner.objects.shown(now).first()
-    upcoming = BreakingBanner.objects.filter(starts_at__gt=now, ends_at__gt=now).aggregate(
-        first=Min("starts_at")
-    )["first"]
-    moments = [moment for moment in (upcoming, banner and banner.ends_at) if moment]
-    until = min(moments) if moments else None
-    html = render_to_string(
-        "includes/breaking_banner.html", {"banner": banner, "version": _version_of(banner)}
-    )
-    return html, _seconds_until(until, now)
+def nothing_to_show() -> None:
+    """Said by the publishing rule: no banner is shown now nor scheduled."""
+    cache.set(NONE_KEY, scopes.versions_of([SCOPE])[SCOPE], None)
+
+
+def _render() -> tuple[str, str]:
+    """The banner's HTML now and its version (one query, none when known to be empty)."""
+    version = scopes.versions_of([SCOPE])[SCOPE]
+    known_empty = cache.get(NONE_KEY) == version
+    shown = None if known_empty else BreakingBanner.objects.shown(timezone.now()).first()
+    digest = _version_of(shown)
+    html = render_to_string("includes/breaking_banner.html", {"banner": shown, "version": digest})
+    return html, digest
 
 
 def _version_of(banner: BreakingBanner | None) -> str:
@@ -52,38 +54,18 @@ def _version_of(banner: BreakingBanner | None) -> str:
     return hashlib.blake2b(identity.encode(), digest_size=6).hexdigest()
 
 
-def _seconds_until(moment: datetime | None, now: datetime) -> float:
-    if moment is None:
-        return LONGEST_KEPT
-    return max(0.05, min(LONGEST_KEPT, (moment - now).total_seconds()))
+def _current() -> tuple[str, str]:
+    return fragment("banner", scopes=(SCOPE,), render=_render, timeout=LONGEST_KEPT)
 
 
 def banner_html() -> str:
-    """The current banner's HTML (empty container when none), kept until it changes."""
+    """The current banner's HTML (an empty container when there is none)."""
     return _current()[0]
 
 
 def banner_version() -> str:
     """What the banner shows now, in short (an open page compares it with its own)."""
-    return _current()[2]
-
-
-def _current() -> tuple[str, float, str]:
-    """(HTML, until when it holds as a time.time(), version), kept until then."""
-
-    def render() -> tuple[str, float, str]:
-        html, seconds = _render_now()
-        version = html.partition('data-version="')[2].partition('"')[0]
-        return html, time.time() + seconds, version
-
-    kept = fragment(
-        "banner",
-        scopes=(SCOPE,),
-        render=render,
-        timeout=lambda value: max(0.0, value[1] - time.time()),
-    )
-    # Past its moment (a clock that jumped, or the instant between): read it again.
-    return kept if kept[1] > time.time() else render()
+    return _current()[1]
 
 
 def _live_banner(request, args: list[str]) -> dict[str, str]:
@@ -104,3 +86,5 @@ def banner(request):
 @receiver(post_delete, sender=BreakingBanner)
 def banner_changed(sender, **kwargs):
     scopes.changed_on_commit(SCOPE)
+    # Its start or end may now be the next moment something changes by itself.
+    transaction.on_commit(scopes.schedule_changed)

@@ -16,8 +16,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import MD5, Length
+from django.db.models import Q
+from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,6 +45,11 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
+def skeleton_digest(body: str) -> str:
+    """The stored digest of a body's skeleton (an index key, not a secret)."""
+    return hashlib.md5(text.body_skeleton(body).encode(), usedforsecurity=False).hexdigest()
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self) -> CommentQuerySet:
         """The comments readers may see (each still needs its ancestors approved too)."""
@@ -64,10 +69,11 @@ class CommentQuerySet(models.QuerySet):
         """Threads oldest (or newest) first; inside a thread always depth-first, oldest first."""
         return self.order_by("-thread_id" if newest_first else "thread_id", "path")
 
-    def with_body(self, body: str) -> CommentQuerySet:
-        """Comments with exactly this text, found through its digest (see the indexes)."""
-        digest = hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()
-        return self.alias(body_digest=MD5("body")).filter(body_digest=digest, body=body)
+    def same_text_as(self, body: str) -> CommentQuerySet:
+        """Comments that read as this text: the same skeleton (comments.text.skeleton), so a
+        zero-width space, a double or non-breaking space, a full stop, case or a look-alike
+        letter from another alphabet make no copy new. Found through the stored digest."""
+        return self.filter(body_skeleton_md5=skeleton_digest(body))
 
     def from_poster(self, *, ip_hash: str, email: str = "") -> CommentQuerySet:
         """Comments by the same poster: the same address hash, or the same e-mail if given."""
@@ -109,6 +115,10 @@ class Comment(models.Model):
     )
     # The body escaped and, once approved, with links: the only comment HTML marked safe.
     body_html = models.TextField(editable=False, blank=True)
+    # What the duplicate rule compares: the digest of the body's skeleton, set on save.
+    body_skeleton_md5 = models.CharField(
+        max_length=32, editable=False, blank=True, default="", db_default=""
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -164,9 +174,9 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             # One poster's recent comments (duplicates, floods, earlier approvals).
             models.Index(fields=["ip_hash", "created_at"], name="comment_ip_created"),
-            # The same text from the same address: found among a busy address's thousands
-            # of comments (a newsroom's or a mobile network's shared address) at once.
-            models.Index(F("ip_hash"), MD5("body"), name="comment_ip_body"),
+            # The same text (by skeleton) from the same address: found among a busy
+            # address's thousands of comments (a newsroom's or a mobile network's) at once.
+            models.Index(fields=["ip_hash", "body_skeleton_md5"], name="comment_ip_body"),
             models.Index(
                 fields=["email", "created_at"], name="comment_email_created", condition=~Q(email="")
             ),
@@ -195,6 +205,7 @@ class Comment(models.Model):
         self.name = text.clean_single_line(self.name)
         self.body = text.strip_bidi_controls(self.body)
         self.body_html = text.render_body(self.body, links=self.status == self.Status.APPROVED)
+        self.body_skeleton_md5 = skeleton_digest(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -242,6 +253,16 @@ class CommentReport(models.Model):
         Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
     )
     ip_hash = models.CharField(_("address hash"), max_length=64)
+    # Reports hide a comment by networks, not by addresses: one person holds a whole IPv6
+    # /48 or an IPv4 /24 far more easily than three of them (comments.policy).
+    network_hash = models.CharField(
+        _("network hash"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The keyed hash of the reporter's network (IPv4 /24, IPv6 /48)."),
+    )
     reason = models.CharField(
         _("reason"), max_length=10, choices=Reason.choices, default=Reason.OTHER
     )
@@ -253,6 +274,10 @@ class CommentReport(models.Model):
         verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(fields=["comment", "ip_hash"], name="one_report_per_address"),
+        ]
+        indexes = [
+            # A reporting network's earlier reports: how often moderators agreed with them.
+            models.Index(fields=["network_hash"], name="report_network"),
         ]
 
     def __str__(self) -> str:
@@ -316,8 +341,9 @@ class BlockedWord(models.Model):
         _("word or phrase"),
         max_length=100,
         help_text=_(
-            "Matched as whole words, ignoring case, accents and final sigma: "
-            "“βλάκας” also catches “ΒΛΑΚΑΣ” and “βλακας”, but not longer words containing it."
+            "Matched as whole words, ignoring case, accents, final sigma, invisible "
+            "characters and look-alike letters: “βλάκας” also catches “ΒΛΑΚΑΣ”, “βλaκaς” "
+            "with a Latin a and “β λ ά κ α ς”, but not longer words containing it."
         ),
     )
     normalised = models.CharField(max_length=100, unique=True, editable=False)

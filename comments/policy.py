@@ -20,6 +20,21 @@ from newsportal.caching.backends.redis import cache_available
 
 SAFEGUARDS_KEY = "comments:safeguards"
 
+# Readers' reports (README, "Moderation"). A comment is hidden once reports from enough
+# different networks (IPv4 /24, IPv6 /48: comments.network) add up to the threshold:
+# COMMENTS_REPORTS_TO_HIDE networks, plus one for every REPORTS_TRUSTED_STEP approved
+# comments the poster wrote (at most REPORTS_TRUSTED_EXTRA more), so a regular's comment is
+# not hidden as cheaply as a newcomer's. Approved comments count once a day old: a burst
+# of fresh ones buys nothing.
+REPORTS_TRUSTED_STEP = 10
+REPORTS_TRUSTED_EXTRA = 3
+REPORTS_TRUSTED_MIN_AGE = timedelta(days=1)
+# A network whose earlier reports moderators all dismissed (at least this many, each on a
+# comment a moderator approved after the report, none on a comment they rejected) weighs
+# half a network: it has not lost its voice, but it no longer hides alone what it dislikes.
+REPORTS_DISMISSED_MIN = 2
+REPORTS_DISMISSED_WEIGHT = 0.5
+
 
 def moderation_mode(article: Article) -> str:
     """ "pre" or "post" for this article."""
@@ -55,3 +70,17 @@ def safeguards_available() -> bool:
     counters = caches["counters"]
     counters.get(SAFEGUARDS_KEY)
     return cache_available("counters")
+
+
+def reports_to_hide(approved_history: int) -> int:
+    """Networks (weighted) whose reports hide a comment whose poster has ``approved_history``
+    approved comments at least a day old."""
+    extra = min(REPORTS_TRUSTED_EXTRA, approved_history // REPORTS_TRUSTED_STEP)
+    return settings.COMMENTS_REPORTS_TO_HIDE + extra
+
+
+def reporter_weight(*, upheld: int, dismissed: int) -> float:
+    """How much one network's report weighs, from what moderators made of its earlier ones."""
+    if upheld == 0 and dismissed >= REPORTS_DISMISSED_MIN:
+        return REPORTS_DISMISSED_WEIGHT
+    return 1.0

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +36,8 @@ from comments.models import (
 
 logger = logging.getLogger(__name__)
 
-BLOCKED_WORDS_CACHE_KEY = "comments:blocked-words"
+# v2: keyed by the phrases' skeletons (comments.text.skeleton), no longer by their fold.
+BLOCKED_WORDS_CACHE_KEY = "comments:blocked-words:v2"
 RULES_MAX_LENGTH = 255
 
 # Field validation that full_clean() would repeat with a query each: the article and parent
@@ -46,11 +47,15 @@ SKIP_CLEAN = ["article", "parent", "moderated_by"]
 
 
 def blocked_phrases() -> dict[str, str]:
-    """{normalised: as the moderator wrote it} for every blocked word, cached until the list
-    changes (see signals)."""
+    """{skeleton: as the moderator wrote it} for every blocked word, cached until the list
+    changes (see signals). Comments are compared by skeleton, so the list is too."""
     phrases = cache.get(BLOCKED_WORDS_CACHE_KEY)
     if phrases is None:
-        phrases = dict(BlockedWord.objects.values_list("normalised", "phrase"))
+        phrases = {
+            text.phrase_skeleton(phrase): phrase
+            for phrase in BlockedWord.objects.values_list("phrase", flat=True)
+        }
+        phrases.pop("", None)
         cache.set(BLOCKED_WORDS_CACHE_KEY, phrases, timeout=300)
     return phrases
 
@@ -92,7 +97,7 @@ def _screen(
         rules.append(f"links:{links}")
     poster = Comment.objects.from_poster(ip_hash=ip_hash, email=email)
     since = now - timedelta(hours=settings.COMMENTS_DUPLICATE_HOURS)
-    if poster.filter(created_at__gte=since).with_body(body).exists():
+    if poster.filter(created_at__gte=since).same_text_as(body).exists():
         rules.append("duplicate")
     # Counting stops just past the limit: a flooder's thousands of rows are never all read.
     recent = poster.filter(created_at__gte=now - timedelta(hours=1))
@@ -349,18 +354,34 @@ def mark_spam(*, comment: Comment, moderator, note: str = "") -> Comment:
 
 
 def report_comment(
-    *, comment: Comment, ip_hash: str, reason: str = CommentReport.Reason.OTHER
+    *,
+    comment: Comment,
+    ip_hash: str,
+    network_hash: str = "",
+    reason: str = CommentReport.Reason.OTHER,
+    now: datetime | None = None,
 ) -> tuple[CommentReport, bool]:
     """Record a reader's report; returns the report and whether it is new.
 
-    One report per comment and address. At COMMENTS_REPORTS_TO_HIDE reports the comment
-    is hidden (back to "awaiting moderation") and shows up in the moderators' queue.
+    One report per comment and address. The comment is hidden (back to "awaiting
+    moderation", in the moderators' queue) once its open reports come from enough
+    different networks, weighed as comments.policy says: more for a poster with a long
+    approved history, less from networks whose reports moderators keep dismissing.
+    ``network_hash`` is comments.network.hash_network of the reporter's address; a caller
+    that knows only the address hash leaves it empty and the address counts as a network.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Comment.Status.APPROVED:
             raise ValidationError(_("This comment is no longer shown."), code="not_visible")
-        report = CommentReport(comment=locked, ip_hash=ip_hash, reason=reason)
+        report = CommentReport(
+            comment=locked,
+            ip_hash=ip_hash,
+            network_hash=network_hash or ip_hash,
+            reason=reason,
+            created_at=now,
+        )
         report.full_clean(exclude=["comment"], validate_unique=False)
         try:
             with transaction.atomic():
@@ -369,16 +390,67 @@ def report_comment(
             return CommentReport.objects.get(comment=locked, ip_hash=ip_hash), False
         Comment.objects.filter(pk=locked.pk).update(report_count=F("report_count") + 1)
         locked.refresh_from_db(fields=["report_count"])
-        if locked.report_count >= settings.COMMENTS_REPORTS_TO_HIDE:
+        weight, networks = _reports_weight(locked)
+        if weight >= policy.reports_to_hide(_approved_history(locked, now)):
             _moderate(
                 comment=locked,
                 moderator=None,
                 status=Comment.Status.PENDING,
                 action=ModerationLogEntry.Action.HIDDEN,
-                note=f"{locked.report_count} reports",
+                note=f"{locked.report_count} reports from {networks} networks (weight {weight:g})",
                 rule=f"reports:{locked.report_count}",
             )
     return report, True
+
+
+def _reports_weight(comment: Comment) -> tuple[float, int]:
+    """The weighed number of networks among the comment's open reports (those since a
+    moderator last approved it), and how many networks that is."""
+    open_reports = CommentReport.objects.filter(comment=comment)
+    if comment.moderated_at is not None:
+        open_reports = open_reports.filter(created_at__gt=comment.moderated_at)
+    networks = set(open_reports.values_list("network_hash", flat=True).distinct())
+    # Reports from before networks were recorded count by address ("" is no network).
+    networks |= set(open_reports.filter(network_hash="").values_list("ip_hash", flat=True))
+    networks.discard("")
+    history = (
+        CommentReport.objects.filter(network_hash__in=networks)
+        .exclude(comment=comment)
+        .values("network_hash")
+        .annotate(
+            upheld=Count(
+                "pk",
+                filter=Q(comment__status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]),
+            ),
+            dismissed=Count(
+                "pk",
+                filter=Q(
+                    comment__status=Comment.Status.APPROVED,
+                    comment__moderated_by__isnull=False,
+                    comment__moderated_at__gt=F("created_at"),
+                ),
+            ),
+        )
+    )
+    weights = dict.fromkeys(networks, 1.0)
+    for row in history:
+        weights[row["network_hash"]] = policy.reporter_weight(
+            upheld=row["upheld"], dismissed=row["dismissed"]
+        )
+    return sum(weights.values()), len(networks)
+
+
+def _approved_history(comment: Comment, now: datetime) -> int:
+    """The poster's other approved comments at least a day old (counting stops where the
+    threshold stops growing)."""
+    enough = policy.REPORTS_TRUSTED_STEP * policy.REPORTS_TRUSTED_EXTRA
+    history = (
+        Comment.objects.from_poster(ip_hash=comment.ip_hash, email=comment.email)
+        .approved()
+        .exclude(pk=comment.pk)
+        .filter(created_at__lte=now - policy.REPORTS_TRUSTED_MIN_AGE)
+    )
+    return history[:enough].count()
 
 
 def delete_comments(*, comments) -> int:

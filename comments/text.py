@@ -10,6 +10,7 @@ comments, links; nh3 checks the result once more before it is stored.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -64,24 +65,127 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", kept).casefold().replace("ς", "σ")
 
 
-def words(text: str) -> list[str]:
-    """The folded words of ``text``, split on Unicode word boundaries."""
-    return re.findall(r"\w+", fold(text))
+# Characters that draw nothing but count as letters (Hangul fillers) or as a symbol (the
+# blank Braille pattern): typed inside a word they hide it from a plain comparison.
+# NFKC turns U+3164 and U+FFA0 into U+1160 already; all are listed for clarity.
+FILLERS = dict.fromkeys([0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800])
+# Digits typed for the letters they resemble ("1d10t"), in the skeleton only.
+DIGITS_AS_LETTERS = str.maketrans("103457", "ioeast")
+# Look-alikes the Unicode data (below) does not send to a Latin letter, but that readers
+# of Greek and Cyrillic type in place of one: κ/к for k, τ/т for t, χ for x, м for m.
+EXTRA_LOOKALIKES = {"κ": "k", "к": "k", "τ": "t", "т": "t", "χ": "x", "м": "m"}
+SMALL_CAPITAL = "LATIN LETTER SMALL CAPITAL "
+
+
+@functools.cache
+def _lookalikes() -> dict[str, str]:
+    """{character: the Latin letter it is confusable with}, from Unicode's confusables.txt
+    (UTS #39) as packaged by confusable-homoglyphs; loaded on the first comment."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table = {}
+    for char, homoglyphs in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for homoglyph in homoglyphs:
+            letter = homoglyph["c"]
+            if len(letter) == 1 and "a" <= letter <= "z":
+                table[char] = letter
+                break
+    table.update(EXTRA_LOOKALIKES)
+    return table
+
+
+WORD_RE = re.compile(r"\w+")
+DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}  # accents and other marks; invisible format characters
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_skeleton(char: str) -> str:
+    """One character of a skeleton (text already NFKC, case-folded and decomposed)."""
+    if ord(char) in FILLERS or unicodedata.category(char) in DROPPED_CATEGORIES:
+        return ""
+    if char.isascii():
+        return char.translate(DIGITS_AS_LETTERS)
+    if char == "ς":
+        return "σ"
+    found = _lookalikes().get(char)
+    if found is not None:
+        return found
+    name = unicodedata.name(char, "")
+    if name.startswith(SMALL_CAPITAL) and len(name) == len(SMALL_CAPITAL) + 1:
+        return name[-1].lower()  # ᴅ, ᴛ, ɪ: small capitals are letters in disguise
+    return char
+
+
+def skeleton(text: str) -> str:
+    """What ``text`` looks like, for comparing it with other text (UTS #39's idea).
+
+    Compatibility forms become plain letters (NFKC: 𝛃, ｉ, ⓘ, 𝒾); case, accents and final
+    sigma are folded; invisible and filler characters are dropped; each letter that looks
+    like a Latin letter becomes that letter (Greek α, Cyrillic а and Latin a are one
+    letter here, as are ı, і and i); digits stand for the letters they resemble. The result
+    is never shown: it only answers "is this the same text?". Each character is worked
+    out once per process (a bounded cache), so a 3,000-character comment costs little.
+    """
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(map(_char_skeleton, decomposed))
+
+
+def skeleton_words(text: str) -> list[str]:
+    """The words of ``text``'s skeleton: punctuation and spacing of any kind separate them."""
+    return WORD_RE.findall(skeleton(text))
+
+
+def body_skeleton(text: str) -> str:
+    """The skeleton as compared for duplicates: words one space apart, nothing else, so
+    spacing, a trailing full stop, case or one look-alike letter make no difference."""
+    return " ".join(skeleton_words(text))
+
+
+def _joined_words(skeletal: str) -> list[str]:
+    """Words as a spammer spells them to slip past a filter: punctuation inside a word is
+    ignored ("βλά.κας") and runs of single letters are read as one word ("β λ ά κ α ς")."""
+    found, letters = [], []
+    for token in skeletal.split():
+        word = "".join(WORD_RE.findall(token))
+        if len(word) == 1:
+            letters.append(word)
+            continue
+        if letters:
+            found.append("".join(letters))
+            letters = []
+        if word:
+            found.append(word)
+    if letters:
+        found.append("".join(letters))
+    return found
 
 
 def normalise_phrase(phrase: str) -> str:
-    """A blocked word or phrase as it is stored and compared: folded words, one space apart."""
-    return " ".join(words(phrase))
+    """A blocked word or phrase as it is stored: folded words, one space apart."""
+    return " ".join(re.findall(r"\w+", fold(phrase)))
+
+
+def phrase_skeleton(phrase: str) -> str:
+    """A blocked word or phrase as it is compared: its skeleton's words, one space apart."""
+    return body_skeleton(phrase)
 
 
 def find_blocked(text: str, blocked: list[str]) -> list[str]:
-    """The entries of ``blocked`` (normalised phrases) found as whole words in ``text``.
+    """The entries of ``blocked`` (phrase skeletons) found as whole words in ``text``.
 
-    A phrase matches a run of whole words, so "βλακας" finds "Βλάκας!" but not
-    "βλακασμένος" or "αβλακας".
+    The text is compared as a skeleton (see skeleton()), read twice: once split at every
+    punctuation mark and space, once with punctuation inside words ignored and spaced-out
+    letters joined. A phrase matches a run of whole words, so "βλακας" finds "Βλάκας!",
+    "βλaκaς" with Latin a and "β λ ά κ α ς", but not "βλακασμένος" or "αβλακας".
     """
-    padded = f" {' '.join(words(text))} "
-    return [phrase for phrase in blocked if phrase and f" {phrase} " in padded]
+    skeletal = skeleton(text)
+    readings = (WORD_RE.findall(skeletal), _joined_words(skeletal))
+    padded = [f" {' '.join(words)} " for words in readings]
+    return [
+        phrase for phrase in blocked if phrase and any(f" {phrase} " in line for line in padded)
+    ]
 
 
 # Links ---------------------------------------------------------------------------------

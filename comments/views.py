@@ -1,17 +1,22 @@
 """Posting, replying to and reporting comments; the token endpoint; the CSRF failure page.
 
 The article page itself shows no per-visitor data (it is cached for everyone), so its
-forms arrive here without a CSRF token unless the page's script fetched one. Every
-answer other than a redirect is a page in the site's design: 400 with the reader's text
-kept, 403 to confirm a form sent without JavaScript, 404, 405, 429 with Retry-After.
+forms arrive here without a CSRF token. The comment and report endpoints are exempt from
+Django's CSRF cookie check and refuse instead what the browser says came from another
+site (comments.origin): a reader without JavaScript posts in one step. Every answer
+other than a redirect is a page in the site's design: 200 to confirm a form whose origin
+nothing tells, 400 with the reader's text kept, 403 for another site's form, 404, 405,
+429 with Retry-After. After posting or reporting, the reader lands on the notice just
+above the article's comments (comments.notices).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
@@ -19,15 +24,17 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article
-from comments import network, policy, ratelimit, services, tokens
+from comments import network, notices, origin, policy, ratelimit, services, tokens
 from comments.forms import CommentForm, ReportForm
-from comments.models import Comment, CommentReport
+from comments.models import Comment, CommentReport, skeleton_digest
 
 logger = logging.getLogger(__name__)
 
 POST_SCOPE, REPORT_SCOPE = "post", "report"
+PAGEFORM_NONCE_SECONDS = 120
 HIDDEN_FIELDS = ("parent", "token", "website")
 
 
@@ -47,12 +54,33 @@ def _visible_comment(pk: int) -> Comment:
     return comment
 
 
-def _after_article(article: Article) -> str:
-    # The messages are shown at the top of the main content: land there.
-    return f"{article.get_absolute_url()}#main"
+def _after_article(request, article: Article, code: str) -> HttpResponseRedirect:
+    # The notice is shown just above the comments: land there, with it in view.
+    return HttpResponseRedirect(notices.url_after(request, article.get_absolute_url(), code))
 
 
-def _form_page(request, *, article, form, status, parent=None, notice="", retry_after=None):
+def _refused(request, what: str):
+    """Another site's form: nothing is stored or counted, and the reader is told why."""
+    logger.warning(
+        "comment %s refused: sent from another site (Origin %r, Sec-Fetch-Site %r)",
+        what,
+        request.headers.get("Origin", "")[:100],
+        request.headers.get("Sec-Fetch-Site", "")[:20],
+    )
+    return error_page(
+        request,
+        status=403,
+        title=_("The form could not be verified"),
+        message=_(
+            "For your security the form has to be sent from a page of this site. Go back, "
+            "reload the page and try again."
+        ),
+    )
+
+
+def _form_page(
+    request, *, article, form, status, parent=None, notice="", retry_after=None, confirming=False
+):
     """The comment form on a page of its own: errors, confirmation, replies, rate limits."""
     response = render(
         request,
@@ -65,7 +93,7 @@ def _form_page(request, *, article, form, status, parent=None, notice="", retry_
             "form_token": tokens.issue(article.pk),
             "comments_open": policy.comments_open(article),
             "post_moderated": policy.is_post_moderated(article),
-            "confirming": status == 403,
+            "confirming": confirming,
             "status_code": status,
         },
         status=status,
@@ -144,9 +172,13 @@ def comment_token(request):
 
 
 def _read_token(request, article: Article) -> tuple[tokens.FormToken | None, str]:
-    """The form's signed token, or None and what to tell the reader."""
+    """The form's signed token (None if the form had none), or None and what to tell the
+    reader when it is there but cannot be used."""
     try:
         return tokens.read(request.POST.get("token", ""), article_id=article.pk), ""
+    except tokens.TokenMissing:
+        # The article page's own form, sent without JavaScript: its origin was checked.
+        return None, ""
     except tokens.TokenExpired:
         return None, _(
             "The form had been open for too long. Your text is kept below: please send it again."
@@ -157,9 +189,13 @@ def _read_token(request, article: Article) -> tuple[tokens.FormToken | None, str
         )
 
 
+@csrf_exempt  # checked by comments.origin instead: article pages carry no CSRF token
 def post_comment(request, article_id: int):
     if request.method != "POST":
         return _method_not_allowed(request, ["POST"])
+    sent_from = origin.of(request)
+    if sent_from is origin.Origin.FOREIGN:
+        return _refused(request, "post")
     retry_after = _rate_limited(request, POST_SCOPE)
     article = _published_article(article_id)
     if retry_after:
@@ -171,6 +207,8 @@ def post_comment(request, article_id: int):
             notice=_rate_limit_notice(retry_after),
             retry_after=retry_after,
         )
+    if sent_from is origin.Origin.UNKNOWN and not origin.confirmed(request):
+        return _confirmation_page(request, article)
 
     form = CommentForm(request.POST)
     form_valid = form.is_valid()
@@ -201,8 +239,9 @@ def post_comment(request, article_id: int):
             body=data["body"],
             ip_hash=network.request_ip_hash(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            nonce=token.nonce,
-            form_age=token.age(),
+            # The cached article page's form has no token, so no form time either.
+            nonce=token.nonce if token else _pageform_nonce(request, article, data),
+            form_age=token.age() if token else None,
             honeypot=data["website"],
         )
     except ValidationError as error:
@@ -210,18 +249,43 @@ def post_comment(request, article_id: int):
             form.add_error(None, message)
         return _form_page(request, article=article, form=form, status=400, parent=parent)
 
-    if comment.status == Comment.Status.APPROVED:
-        messages.success(request, _("Thank you. Your comment has been published."))
-    else:
-        # Spam is acknowledged like any held comment: a bot learns nothing from the answer.
-        messages.info(
-            request,
-            _(
-                "Thank you. Your comment awaits moderation: it will appear under the article "
-                "once a moderator approves it."
-            ),
-        )
-    return HttpResponseRedirect(_after_article(article))
+    published = comment.status == Comment.Status.APPROVED
+    return _after_article(request, article, notices.PUBLISHED if published else notices.HELD)
+
+
+def _pageform_nonce(request, article: Article, data: dict) -> str:
+    """The nonce of a form that came without a token (the cached article page's, sent
+    without JavaScript): derived from who sends what where, within two minutes, so a
+    double click stores one comment and both clicks get the same acknowledgement."""
+    window = int(time.time() // PAGEFORM_NONCE_SECONDS)
+    seed = ":".join(
+        [
+            str(article.pk),
+            network.request_ip_hash(request),
+            str(data["parent"] or ""),
+            skeleton_digest(data["body"]),
+            str(window),
+        ]
+    )
+    return "page-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+
+def _confirmation_page(request, article: Article):
+    """A comment whose origin nothing tells (no Origin, Sec-Fetch-Site or Referer): shown
+    again with a CSRF token, to send once more. Nothing was stored; 200, as it is no error."""
+    parent = None
+    parent_id = request.POST.get("parent", "")
+    if parent_id.isascii() and parent_id.isdecimal() and len(parent_id) < 19:
+        parent = Comment.objects.approved().filter(pk=int(parent_id), article=article).first()
+    return _form_page(
+        request,
+        article=article,
+        form=CommentForm(initial=_kept(request.POST)),
+        status=200,
+        parent=parent,
+        confirming=True,
+        notice=_("Please confirm your comment: check it and press “Send comment” once more."),
+    )
 
 
 def _kept(data) -> dict:
@@ -235,11 +299,17 @@ def reply(request, comment_id: int):
     return _form_page(request, article=parent.article, form=form, status=200, parent=parent)
 
 
+@csrf_exempt  # checked by comments.origin instead, like posting
 def report(request, comment_id: int):
     """Report a comment: a confirmation page (GET) and the report itself (POST)."""
     comment = _visible_comment(comment_id)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if request.method == "POST":
+        sent_from = origin.of(request)
+        if sent_from is origin.Origin.FOREIGN:
+            if wants_json:
+                return JsonResponse({"ok": False}, status=403)
+            return _refused(request, "report")
         retry_after = _rate_limited(request, REPORT_SCOPE)
         if retry_after:
             if wants_json:
@@ -252,31 +322,38 @@ def report(request, comment_id: int):
                 retry_after=retry_after,
             )
         form = ReportForm(request.POST)
+        if sent_from is origin.Origin.UNKNOWN and not origin.confirmed(request):
+            return _report_page(
+                request, comment, form, notice=_("Please confirm your report once more.")
+            )
         reason = form.cleaned_data["reason"] if form.is_valid() else CommentReport.Reason.OTHER
         try:
             _report, created = services.report_comment(
-                comment=comment, ip_hash=network.request_ip_hash(request), reason=reason
+                comment=comment,
+                ip_hash=network.request_ip_hash(request),
+                network_hash=network.request_network_hash(request),
+                reason=reason,
             )
         except ValidationError:
             raise Http404 from None
-        text = (
-            _("Thank you. The moderators will look at this comment.")
-            if created
-            else _("You have already reported this comment. Thank you.")
-        )
+        code = notices.REPORTED if created else notices.ALREADY_REPORTED
         if wants_json:
-            return JsonResponse({"ok": True, "message": text})
-        messages.info(request, text)
-        return HttpResponseRedirect(_after_article(comment.article))
+            return JsonResponse({"ok": True, "message": notices.text(code)})
+        return _after_article(request, comment.article, code)
     if request.method != "GET":
         return _method_not_allowed(request, ["GET", "POST"])
+    return _report_page(request, comment, ReportForm())
+
+
+def _report_page(request, comment: Comment, form: ReportForm, notice: str = ""):
     response = render(
         request,
         "comments/report_page.html",
         {
             "comment": comment,
             "article": comment.article,
-            "form": ReportForm(),
+            "form": form,
+            "notice": notice,
             "reports_to_hide": settings.COMMENTS_REPORTS_TO_HIDE,
         },
     )
@@ -285,39 +362,8 @@ def report(request, comment_id: int):
 
 
 def csrf_failure(request, reason: str = ""):
-    """CSRF_FAILURE_VIEW: a comment sent without JavaScript is shown again to confirm.
-
-    Article pages carry no CSRF token (they are cached for everyone), so a reader without
-    JavaScript always arrives here with their comment. They get it back, with a token, on a
-    "confirm your comment" page (403: nothing was stored). Any other CSRF failure is a
-    plain 403 page. This counts towards the comment rate limit like any comment POST.
-    """
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name == "comments:post" and request.method == "POST":
-        retry_after = _rate_limited(request, POST_SCOPE)
-        article = _published_article(match.kwargs["article_id"])
-        form = CommentForm(initial=_kept(request.POST))
-        if retry_after:
-            return _form_page(
-                request,
-                article=article,
-                form=form,
-                status=429,
-                notice=_rate_limit_notice(retry_after),
-                retry_after=retry_after,
-            )
-        parent = None
-        parent_id = request.POST.get("parent", "")
-        if parent_id.isascii() and parent_id.isdecimal():
-            parent = Comment.objects.approved().filter(pk=int(parent_id), article=article).first()
-        return _form_page(
-            request,
-            article=article,
-            form=form,
-            status=403,
-            parent=parent,
-            notice=_("Please confirm your comment: check it and press “Send comment” once more."),
-        )
+    """CSRF_FAILURE_VIEW: a form of this site's other pages (admin login, ...) failed
+    Django's CSRF check. Comments and reports never arrive here (comments.origin)."""
     return error_page(
         request,
         status=403,

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from articles.banner import banner_version
 from articles.live_feed import CURSOR_PATTERN
-from comments import threads
+from comments import notices, threads
 from newsportal.caching.responses import Policy, matching, one_of, page_number
 from newsportal.caching.scopes import ARTICLES, FEED, SITE
 
@@ -19,7 +19,9 @@ ARTICLE = Policy(
     params={
         threads.ORDER_PARAM: one_of(*threads.ORDERS, default=threads.OLDEST),
         threads.PAGE_PARAM: page_number,
-    }
+    },
+    # "Your comment awaits moderation": the poster's own notice, signed for their address.
+    personal=frozenset({notices.PARAM}),
 )
 # Syndication and sitemaps list articles; the news sitemap also depends on the clock
 # (its last 48 hours), hence a bounded lifetime.

@@ -398,8 +398,8 @@ COMMENTS_MOST_COMMENTED_DAYS = env_int("COMMENTS_MOST_COMMENTED_DAYS", 7)
 # Messages ("your comment awaits moderation") travel in a signed cookie: anonymous reader
 # pages must never create or read a session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
-# Article pages carry no CSRF token (they are cached for everyone). A comment posted without
-# JavaScript therefore fails the CSRF check; this view shows it again, with a token, to confirm.
+# Comments and reports do not use the CSRF cookie (comments/origin.py checks where a post
+# comes from); this view is the plain 403 page for any other form that fails Django's check.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # News feed ("Ροή Ειδήσεων"), search and syndication.
 # Seconds between two polls of the live feed by each open page, sent in the X-Poll-Interval

@@ -1,8 +1,8 @@
 """The comments section of an article page and the home page's "most commented" list.
 
-Both are tags, so their queries run only where they are rendered. Nothing
-here depends on the visitor (no CSRF token, no session, no user): the article page is
-cached for everyone, and the comment form gets its tokens from a separate request.
+Both are tags, so their queries run only where they are rendered. Nothing in the section
+depends on the visitor (no CSRF token, no session, no user): the article page is cached
+for everyone, and a comment is accepted without a per-visitor token (comments.origin).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles.live_parts import ranked_list
 from articles.models import Article
-from comments import policy, rendering, threads
+from comments import notices, policy, rendering, threads
 from comments.forms import CommentForm
 from newsportal.caching import live, scopes
 from newsportal.caching.fragments import fragment
@@ -37,7 +37,10 @@ def _query(order: str, page: int | None = None) -> str:
 
 @register.simple_tag(takes_context=True)
 def comments_section(context, article: Article):
-    """The comments section; it depends on no visitor, so it is rendered once per version."""
+    """The comments section; it depends on no visitor, so it is rendered once per version.
+
+    The one per-visitor part, the acknowledgement after posting or reporting, is put in
+    front of it here, outside the kept fragment (comments.notices)."""
     request = context.get("request")
     query = request.GET if request is not None else {}
     order = threads.read_order(query.get(threads.ORDER_PARAM))
@@ -47,7 +50,7 @@ def comments_section(context, article: Article):
     comments_open = policy.comments_open(article)
     # Per version of the article's comments (an approved, hidden or removed comment moves
     # it), order and page of threads (newsportal/caching/fragments.py).
-    html, shown_page = fragment(
+    section, shown_page = fragment(
         "comments",
         article.pk,
         order,
@@ -59,7 +62,10 @@ def comments_section(context, article: Article):
     )
     if page_number and page_number != shown_page and request is not None:
         shows_another_page(request)  # ?comments_page=99 of three pages shows the third
-    return html
+    # The notice after posting is the poster's own (?notice=, never stored: see
+    # newsportal/cache_policies.py): outside the kept section.
+    notice = notices.notice_html(request)
+    return notice + section if notice else section
 
 
 def _section(article, order: str, page_number: str, comments_open: bool) -> tuple[str, str]:

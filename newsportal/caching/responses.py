@@ -61,6 +61,9 @@ class Policy:
     lifetime: int | None = None
     # The view reads no session, user or cookie: signed-in visitors get the same answer.
     same_for_everyone: bool = False
+    # Parameters that make the answer one visitor's own (the notice after posting a
+    # comment): rendered afresh, never stored, never kept in front of us.
+    personal: frozenset[str] = frozenset()
     # Headers decided afresh for every answer, stored or not (a server-side lever such as
     # the feed's poll interval must act at once, not when the content next changes).
     live_headers: Callable[[], dict[str, str]] | None = None
@@ -239,7 +242,8 @@ class ResponseCacheMiddleware:
             response = self.get_response(request)
             fill_live_parts(request, response)
             return response
-        if not policy.same_for_everyone and _has_visitor_cookie(request):
+        personal = policy.personal & request.GET.keys()
+        if personal or (not policy.same_for_everyone and _has_visitor_cookie(request)):
             response = self.get_response(request)
             fill_live_parts(request, response)
             if "public" not in response.get("Cache-Control", ""):

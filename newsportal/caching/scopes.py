@@ -175,8 +175,13 @@ def _schedule_rule():
     return import_string(settings.CACHE_SCHEDULE) if settings.CACHE_SCHEDULE else None
 
 
+_rule = threading.local()
+
+
 def _check_schedule(memo: dict | None) -> None:
     """Once per request: if a scheduled item fell due, move the scopes it shows."""
+    if getattr(_rule, "running", False):
+        return  # the rule itself reads versions
     if memo is not None and _request.due_checked:
         return
     if memo is not None:
@@ -197,6 +202,14 @@ def schedule_changed() -> None:
         return
     stored = cache.get(NEXT_DUE_KEY)
     since = stored if stored and stored <= time.time() else None
+    _rule.running = True
+    try:
+        _apply_rule(rule, since)
+    finally:
+        _rule.running = False
+
+
+def _apply_rule(rule, since: float | None) -> None:
     since_time = (
         datetime.fromtimestamp(since, tz=timezone.get_current_timezone()) if since else None
     )

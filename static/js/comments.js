@@ -4,7 +4,7 @@
  * CSRF token and no signed form token. The first time a reader touches a form, this
  * script asks the server for both (one small uncached request) and fills the hidden
  * inputs; it asks again if they have expired before the form is sent. Without this
- * script everything still works: the server asks the reader to confirm instead.
+ * script everything still works: the form is posted in one step (comments/origin.py).
  */
 (function () {
   "use strict";
@@ -74,7 +74,7 @@
     if (fresh() && form.elements.token.value === tokens.form) return;
     event.preventDefault();
     prepare(form)
-      .catch(function () {}) // offline or refused: send anyway, the server will ask to confirm
+      .catch(function () {}) // offline or refused: send anyway, the server checks the origin
       .then(function () {
         form.submit();
       });

@@ -2,7 +2,8 @@
 
 A reader posts and is told the comment awaits moderation; the moderator approves it in
 the admin; the reader reloads and sees it; a second reader replies inline and reports
-it. Then the same without JavaScript: the site asks to confirm, and the comment arrives.
+it. Then the same without JavaScript: one submit, and the reader lands on the notice just
+above the comments.
 """
 
 import importlib
@@ -10,6 +11,7 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from comments.models import Comment, CommentReport
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -61,9 +63,9 @@ def test_comment_is_moderated_then_published_then_answered_and_reported(
     page.goto(url)
     assert token_requests == []
     write_comment(page, "Ελένη Π.", "Επιτέλους ένα μέτρο για τους νέους.\nΑς δούμε την εφαρμογή.")
-    page.wait_for_url("**#main")
+    page.wait_for_url("**#comment-notice")
     assert len(token_requests) == 1
-    notice = page.locator(".messages")
+    notice = page.locator("#comment-notice")
     assert "αναμένει έγκριση" in notice.inner_text()
     assert "Επιτέλους ένα μέτρο" not in page.locator("#comments").inner_text()
     page.screenshot(path=str(artifacts_dir / "comments-awaiting.png"), full_page=True)
@@ -104,8 +106,8 @@ def test_comment_is_moderated_then_published_then_answered_and_reported(
     assert form.is_visible()
     assert "Ελένη Π." in form.get_by_role("heading").inner_text()
     write_comment(second, "Γιάννης", "Συμφωνώ, αρκεί να μην αργήσει.")
-    second.wait_for_url("**#main")
-    assert "αναμένει έγκριση" in second.locator(".messages").inner_text()
+    second.wait_for_url("**#comment-notice")
+    assert "αναμένει έγκριση" in second.locator("#comment-notice").inner_text()
     reply = Comment.objects.get(name="Γιάννης")
     assert reply.parent_id == comment.pk
 
@@ -118,7 +120,7 @@ def test_comment_is_moderated_then_published_then_answered_and_reported(
     second.context.close()
 
 
-def test_without_javascript_a_comment_is_confirmed_and_a_reply_has_its_page(
+def test_without_javascript_a_comment_is_sent_in_one_submit_and_a_reply_has_its_page(
     live_server, browser, artifacts_dir
 ):
     article = ArticleFactory(headline="Συζήτηση για τον κατώτατο μισθό")
@@ -126,24 +128,51 @@ def test_without_javascript_a_comment_is_confirmed_and_a_reply_has_its_page(
     context = browser.new_context(locale="el-GR", java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and posts.append(r.url))
     page.goto(live_server.url + article.get_absolute_url())
 
     write_comment(page, "Κώστας", "Χωρίς JavaScript, αλλά με άποψη.")
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Επιβεβαιώστε το σχόλιό σας"
-    assert (
-        page.get_by_label("Σχόλιο", exact=True).input_value() == "Χωρίς JavaScript, αλλά με άποψη."
-    )
-    page.screenshot(path=str(artifacts_dir / "comments-confirm-nojs.png"), full_page=True)
-    page.get_by_role("button", name="Αποστολή σχολίου").click()
-    page.wait_for_url("**#main")
-    assert "αναμένει έγκριση" in page.locator(".messages").inner_text()
+    page.wait_for_url("**#comment-notice")
+    assert len(posts) == 1  # no confirmation step
+    notice = page.locator("#comment-notice")
+    assert "αναμένει έγκριση" in notice.inner_text()
+    expect(notice).to_be_in_viewport()
+    expect(page.get_by_role("heading", name="Σχόλια αναγνωστών")).to_be_in_viewport()
     assert Comment.objects.filter(name="Κώστας", status="pending").exists()
+    page.screenshot(path=str(artifacts_dir / "comments-posted-nojs.png"))
 
     page.locator(f"#comment-{earlier.pk} > article .comment__reply").click()
     page.wait_for_url(f"**/comments/{earlier.pk}/reply/")
     assert "Πρώτο σχόλιο" in page.locator(".comment-quote").inner_text()
     write_comment(page, "Κώστας", "Και μια απάντηση, πάλι χωρίς σενάρια.")
-    page.wait_for_url("**#main")
+    page.wait_for_url("**#comment-notice")
     assert Comment.objects.get(body__startswith="Και μια απάντηση").parent_id == earlier.pk
+
+    # A report without JavaScript: its page, one submit, back at the notice.
+    page.goto(live_server.url + article.get_absolute_url())
+    page.locator(f"#comment-{earlier.pk} > article .comment__report").click()
+    page.get_by_role("button", name="Αναφορά σχολίου").click()
+    page.wait_for_url("**#comment-notice")
+    assert "Οι συντονιστές θα εξετάσουν" in page.locator("#comment-notice").inner_text()
+    assert CommentReport.objects.filter(comment=earlier).count() == 1
+    context.close()
+
+
+def test_a_form_on_another_site_cannot_post_a_comment(live_server, browser):
+    """A page elsewhere (here an opaque origin: the browser sends Origin: null and
+    Sec-Fetch-Site: cross-site) with a form aimed at the comment endpoint."""
+    article = ArticleFactory(headline="Άρθρο που δεν πρέπει να δεχτεί ξένη φόρμα")
+    action = f"{live_server.url}/comments/post/{article.pk}/"
+    html = (
+        f'<form method="post" action="{action}"><input name="name" value="Bot">'
+        '<input name="body" value="Spam from elsewhere"><button>Go</button></form>'
+    )
+    context = browser.new_context(locale="el-GR")
+    page = context.new_page()
+    page.set_content(html)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Go").click()
+    assert page.locator(".error-page__code").inner_text() == "403"
+    assert Comment.objects.filter(article=article).count() == 0
     context.close()

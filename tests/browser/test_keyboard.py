@@ -67,6 +67,6 @@ def test_a_comment_is_written_and_sent_with_the_keyboard_alone(live_server, page
     assert button["tag"] == "button"
     assert button["outline"]
     page.keyboard.press("Enter")
-    page.wait_for_url("**#main")
+    page.wait_for_url("**#comment-notice")
     assert "αναμένει έγκριση" in page.locator(".messages").inner_text()
     assert Comment.objects.filter(name="Αναγνώστρια με πληκτρολόγιο").count() == 1

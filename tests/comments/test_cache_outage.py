@@ -18,13 +18,13 @@ ALICE = network.hash_address("127.0.0.1")
 
 @pytest.fixture
 def dead_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsportal.caching.backends.redis.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-            "OPTIONS": {"SOCKET_TIMEOUT": 0.2, "SOCKET_CONNECT_TIMEOUT": 0.2},
-        }
+    dead = {
+        "BACKEND": "newsportal.caching.backends.redis.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"SOCKET_TIMEOUT": 0.2, "SOCKET_CONNECT_TIMEOUT": 0.2},
     }
+    # The cache and the rate-limit counters share the Redis that went away.
+    settings.CACHES = {"default": dead, "counters": dead}
     return settings
 
 

@@ -21,23 +21,97 @@ def markup_in(html: str) -> set[tuple[str, tuple[str, ...]]]:
 
 @pytest.mark.parametrize("typed", ["ΒΛΑΚΑΣ", "βλάκας", "βλακας", "Βλάκας!", "ο βλάκας."])
 def test_blocked_word_matches_any_case_accent_and_final_sigma(typed):
-    assert text.find_blocked(typed, [text.normalise_phrase("βλάκας")]) == ["βλακασ"]
+    blocked = [text.phrase_skeleton("βλάκας")]
+    assert text.find_blocked(typed, blocked) == blocked
 
 
 @pytest.mark.parametrize("typed", ["βλακασμένος", "αβλάκας", "βλακ", "βλακασ_"])
 def test_blocked_word_does_not_match_inside_a_longer_word(typed):
-    assert text.find_blocked(typed, [text.normalise_phrase("βλάκας")]) == []
+    assert text.find_blocked(typed, [text.phrase_skeleton("βλάκας")]) == []
 
 
 def test_blocked_word_matches_dialytika_and_invisible_characters():
-    blocked = [text.normalise_phrase("Ϊσχυρός"), text.normalise_phrase("απάτη")]
+    blocked = [text.phrase_skeleton("Ϊσχυρός"), text.phrase_skeleton("απάτη")]
     assert text.find_blocked("ΙΣΧΥΡΟΣ και απ\u200bάτη", blocked) == blocked
 
 
 def test_blocked_phrase_matches_whole_words_in_sequence():
-    blocked = [text.normalise_phrase("κλέφτες όλοι")]
+    blocked = [text.phrase_skeleton("κλέφτες όλοι")]
     assert text.find_blocked("Είναι ΚΛΕΦΤΕΣ   όλοι τους", blocked) == blocked
     assert text.find_blocked("κλέφτες, αλλά όχι όλοι", blocked) == []
+
+
+GREEK_BLOCKED = "βλάκας"
+LATIN_BLOCKED = "idiot"
+
+
+@pytest.mark.parametrize(
+    ("typed", "blocked"),
+    [
+        ("𝛃𝛌𝛂𝛋𝛂𝛓", GREEK_BLOCKED),  # mathematical bold Greek
+        ("βλaκaς", GREEK_BLOCKED),  # Latin a
+        ("βλάκаς", GREEK_BLOCKED),  # Cyrillic а
+        ("«β λ ά κ α ς»", GREEK_BLOCKED),  # spaced-out letters
+        ("βλά.κας", GREEK_BLOCKED),  # punctuation inside the word
+        ("ｉｄｉｏｔ", LATIN_BLOCKED),  # fullwidth
+        ("іdіot", LATIN_BLOCKED),  # Cyrillic і
+        ("ıdıot", LATIN_BLOCKED),  # dotless i
+        ("1d10t", LATIN_BLOCKED),  # digits for letters
+        ("ɪᴅɪᴏᴛ", LATIN_BLOCKED),  # small capitals
+        ("ⓘⓓⓘⓞⓣ", LATIN_BLOCKED),  # circled
+        ("𝒾𝒹𝒾ℴ𝓉", LATIN_BLOCKED),  # mathematical script
+        ("𝒾𝒹𝒾𝓈𝓉", "idist"),  # the payload as written: it spells "idist"
+        ("idi\u200dot", LATIN_BLOCKED),  # zero-width joiner
+        ("idi\u3164ot", LATIN_BLOCKED),  # Hangul filler
+        ("idi\u2800ot", LATIN_BLOCKED),  # blank Braille pattern
+        ("idi\ufe0fot", LATIN_BLOCKED),  # variation selector
+        ("idi\u115fot idi\u1160ot idi\uffa0ot", LATIN_BLOCKED),  # more fillers
+        ("Είσαι ένας i d i o t, φίλε", LATIN_BLOCKED),
+        ("Βλ4κ4ς!", GREEK_BLOCKED),
+    ],
+)
+def test_blocked_word_matches_lookalikes_on_its_skeleton(typed, blocked):
+    phrases = [text.phrase_skeleton(GREEK_BLOCKED), text.phrase_skeleton(blocked)]
+    assert text.phrase_skeleton(blocked) in text.find_blocked(typed, phrases)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Η βλακεία δεν έχει όρια.",
+        "Ένας βλακώδης νόμος.",
+        "Τα βλακάκια του σχολείου.",
+        "Ο Α. Παπαδόπουλος είπε «ναι».",
+        "Η ιδιωτική ασφάλιση και οι ιδιώτες γιατροί.",
+        "He is an idiotic driver and idioms are fun.",
+        "Στις 10/04 στις 7 το απόγευμα, στο 1ο Λύκειο.",
+    ],
+)
+def test_words_that_merely_contain_a_blocked_word_pass(typed):
+    phrases = [text.phrase_skeleton(GREEK_BLOCKED), text.phrase_skeleton(LATIN_BLOCKED)]
+    assert text.find_blocked(typed, phrases) == []
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Αγοράστε φθηνά   εισιτήρια",  # double spaces
+        "Αγοράστε φθηνά\u00a0εισιτήρια",  # non-breaking space
+        "Αγοράστε φθη\u200bνά εισιτήρια",  # zero-width space
+        "Αγοράστε φθηνά εισιτήρια.",  # trailing full stop
+        "αγοράστε φθηνά εισιτήρια",  # lower case
+        "ΑΓΟΡΑΣΤΕ ΦΘΗΝΑ ΕΙΣΙΤΗΡΙΑ",  # capitals without accents
+        "Αγοράστε φθηνά εισιτήрια",  # Cyrillic р
+    ],
+)
+def test_body_skeleton_is_the_same_for_copies_that_only_look_different(copy):
+    assert text.body_skeleton(copy) == text.body_skeleton("Αγοράστε φθηνά εισιτήρια")
+
+
+def test_body_skeleton_tells_different_texts_apart():
+    assert text.body_skeleton("Αγοράστε φθηνά εισιτήρια") != text.body_skeleton(
+        "Αγοράστε ακριβά εισιτήρια"
+    )
 
 
 def test_fold_ignores_case_accents_and_final_sigma():

@@ -122,7 +122,7 @@ class FaultSite:
 
 
 def acknowledged(answer: Answer) -> bool:
-    return answer.status == 302 and answer.headers.get("location", "").endswith("#main")
+    return answer.status == 302 and answer.headers.get("location", "").endswith("#comment-notice")
 
 
 @pytest.fixture(scope="session")

@@ -197,3 +197,13 @@ def test_live_part_markers_are_replaced_and_unknown_ones_dropped():
     assert live.fill(None, chunks) == b"<p><b>7</b></p>"
     with pytest.raises(ValueError, match="may not contain"):
         live.marker("test-echo", "--><script>")
+
+
+def test_a_posters_notice_is_rendered_for_them_and_never_stored(client, site):
+    url = site["a"].get_absolute_url()
+    client.get(url)
+    before = stored_keys()
+    response = client.get(url + "?notice=anything")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-cache"
+    assert stored_keys() == before

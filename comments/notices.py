@@ -1,0 +1,72 @@
+"""The acknowledgement a reader sees after posting or reporting, beside the comments.
+
+Article pages come from a cache shared by every reader and the comments section is a
+fragment kept per content version, so neither can hold "your comment awaits moderation".
+The redirect after a post carries it instead: ``?notice=<signed code>#comment-notice``,
+and the comments section tag shows it just above the comments, where the reader lands.
+The code is signed together with the reader's address hash and expires after a few
+minutes, so a link copied from the address bar shows nothing to anyone else, or later.
+The page cache neither answers nor stores a URL with this parameter (not one of its own).
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from comments import network
+
+PARAM = "notice"
+ANCHOR = "comment-notice"
+MAX_AGE = 10 * 60
+PUBLISHED, HELD, REPORTED, ALREADY_REPORTED = "published", "held", "reported", "again"
+TEXTS = {
+    PUBLISHED: _("Thank you. Your comment has been published."),
+    # Spam is acknowledged like any held comment: a bot learns nothing from the answer.
+    HELD: _(
+        "Thank you. Your comment awaits moderation: it will appear under the article "
+        "once a moderator approves it."
+    ),
+    REPORTED: _("Thank you. The moderators will look at this comment."),
+    ALREADY_REPORTED: _("You have already reported this comment. Thank you."),
+}
+
+
+def _signer(request) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"comments.notice:{network.request_ip_hash(request)}")
+
+
+def text(code: str) -> str:
+    return str(TEXTS[code])
+
+
+def url_after(request, article_url: str, code: str) -> str:
+    """Where a reader lands after posting or reporting: the notice above the comments."""
+    return f"{article_url}?{PARAM}={_signer(request).sign(code)}#{ANCHOR}"
+
+
+def read(request) -> str:
+    """The code this reader was sent back with, or "" (unsigned, someone else's, or old)."""
+    value = request.GET.get(PARAM, "") if request is not None else ""
+    if not value or len(value) > 100:
+        return ""
+    try:
+        code = _signer(request).unsign(value, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return ""
+    return code if code in TEXTS else ""
+
+
+def notice_html(request) -> SafeString:
+    code = read(request)
+    if not code:
+        return SafeString("")
+    return format_html(
+        '<div class="messages comments__notice" id="{}" role="status" tabindex="-1">'
+        '<p class="message message--{}">{}</p></div>',
+        ANCHOR,
+        "success" if code == PUBLISHED else "info",
+        TEXTS[code],
+    )
