@@ -601,6 +601,10 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "created_at"
     list_per_page = 40
+    # Explicit, because the usage counts below make a GROUP BY query, to which the model's
+    # default ordering does not apply: the hero picture's autocomplete paginated an
+    # unordered list (UnorderedObjectListWarning, pages that could repeat or skip images).
+    ordering = ["-created_at", "-pk"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
