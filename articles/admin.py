@@ -37,7 +37,7 @@ from articles.models import (
     PreviewLink,
     Tag,
 )
-from articles.sanitize import render_body
+from articles.sanitize import editor_html_to_reader_html
 
 # taggit registers an admin for its own Tag model, which the portal does not use.
 admin.site.unregister(TaggitTag)
@@ -544,7 +544,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        html, _ids = render_body(revision.body)
+        html, _ids = editor_html_to_reader_html(revision.body)
         revision_when = local_datetime(revision.history_date)
         context = {
             **self.admin_site.each_context(request),
