@@ -37,6 +37,7 @@ from articles.models import (
     PreviewLink,
     Tag,
 )
+from articles.people import display_name
 from articles.sanitize import editor_html_to_reader_html
 
 # taggit registers an admin for its own Tag model, which the portal does not use.
@@ -46,7 +47,7 @@ admin.site.unregister(TaggitTag)
 def person(user) -> str:
     if user is None:
         return gettext("someone no longer on the staff")
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def local_datetime(value) -> str:
