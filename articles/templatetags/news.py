@@ -132,7 +132,8 @@ def picture(image, *, alt="", sizes="", lazy=False, priority=False):
 
 @register.filter
 def number(value) -> str:
-    """A whole number with the language's digit grouping: 12.345 in Greek, 12,345 in English."""
+    """rendering.number for templates: 12.345 in Greek, 12,345 in English; "" for what is
+    not a number."""
     try:
         return rendering.number(value)
     except (TypeError, ValueError):
