@@ -9,6 +9,7 @@ test starts is stopped, and every wait is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -46,6 +47,8 @@ def pgdata():
         if postmaster is not None:  # stop failed: do not leave a server behind
             os.kill(postmaster.pid, signal.SIGKILL)
         shutil.rmtree(base, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the last one out
+            TESTS_DIR.rmdir()
 
 
 def start_command(directory: Path) -> list[str]:
