@@ -37,7 +37,8 @@ from articles.models import (
     PreviewLink,
     Tag,
 )
-from articles.sanitize import render_body
+from articles.people import display_name
+from articles.sanitize import editor_html_to_reader_html
 
 # taggit registers an admin for its own Tag model, which the portal does not use.
 admin.site.unregister(TaggitTag)
@@ -46,7 +47,7 @@ admin.site.unregister(TaggitTag)
 def person(user) -> str:
     if user is None:
         return gettext("someone no longer on the staff")
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def local_datetime(value) -> str:
@@ -544,7 +545,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        html, _ids = render_body(revision.body)
+        html, _ids = editor_html_to_reader_html(revision.body)
         revision_when = local_datetime(revision.history_date)
         context = {
             **self.admin_site.each_context(request),
@@ -601,6 +602,10 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "created_at"
     list_per_page = 40
+    # Explicit, because the usage counts below make a GROUP BY query, to which the model's
+    # default ordering does not apply: the hero picture's autocomplete paginated an
+    # unordered list (UnorderedObjectListWarning, pages that could repeat or skip images).
+    ordering = ["-created_at", "-pk"]
 
     class Media:
         css = {"all": ["css/admin.css"]}

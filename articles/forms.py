@@ -15,6 +15,7 @@ from taggit.utils import parse_tags
 
 from articles import images
 from articles.models import Article, Image, Tag
+from articles.people import display_name
 
 # What the body editor offers. The editor's own sanitiser (nh3) keeps to this on submit;
 # Article.save() sanitises again for readers (articles/sanitize.py) whatever arrives.
@@ -116,7 +117,7 @@ class ArticleAdminForm(forms.ModelForm):
                 ),
                 code="edit_lock",
                 params={
-                    "name": lock.user.get_full_name() or lock.user.get_username(),
+                    "name": display_name(lock.user),
                     "time": formats.time_format(timezone.localtime(lock.acquired_at)),
                 },
             )

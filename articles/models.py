@@ -28,7 +28,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles import links
-from articles.sanitize import render_body
+from articles.sanitize import editor_html_to_reader_html
 from articles.search_vector import search_document
 from articles.transliteration import slugify_greek
 
@@ -617,7 +617,7 @@ class Article(models.Model):
         if render:
             # Figure captions get the image credit in the article's own language.
             with override(self.language):
-                self.body_html, image_ids = render_body(self.body)
+                self.body_html, image_ids = editor_html_to_reader_html(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)

@@ -65,7 +65,7 @@ def sanitize_body(html: str) -> str:
     )
 
 
-def render_body(html: str) -> tuple[str, list[int]]:
+def editor_html_to_reader_html(html: str) -> tuple[str, list[int]]:
     """The reader HTML for an article body, and the ids of the library images it shows."""
     cleaned = sanitize_body(html)
     if not cleaned:

@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from articles.people import display_name
+
 # Open Graph wants a territory with the language.
 OG_LOCALES = {"el": "el_GR", "en": "en_GB"}
 DESCRIPTION_LENGTH = 200
@@ -61,9 +63,7 @@ def hero(article, request) -> dict | None:
 
 
 def author_name(article) -> str:
-    if article.author is None:
-        return ""
-    return article.author.get_full_name() or article.author.get_username()
+    return display_name(article.author)
 
 
 def open_graph(article, tags, request) -> list[tuple[str, str]]:

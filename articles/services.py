@@ -32,7 +32,7 @@ from django.utils.translation import override
 
 from articles import images
 from articles.models import Article, Category, Image, ReadCount, article_history
-from articles.sanitize import render_body
+from articles.sanitize import editor_html_to_reader_html
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +263,7 @@ def refresh_bodies_showing(*, image: Image) -> int:
     count = 0
     for article in Article.objects.filter(body_images=image).only("body", "language"):
         with override(article.language):
-            html, _ids = render_body(article.body)
+            html, _ids = editor_html_to_reader_html(article.body)
         Article.objects.filter(pk=article.pk).update(body_html=html)
         count += 1
     return count

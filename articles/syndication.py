@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Category, Tag
+from articles.people import display_name
 
 
 class SiteFeed(Feed):
@@ -74,9 +75,7 @@ class SiteFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Article) -> str | None:
-        if item.author is None:
-            return None
-        return item.author.get_full_name() or item.author.get_username()
+        return display_name(item.author) or None
 
     def item_categories(self, item: Article) -> list[str]:
         # taggit's prefetch query has no ORDER BY, so the rows' order follows the query plan:

@@ -204,7 +204,9 @@ class Comment(models.Model):
         # Whatever path a comment arrives by, direction overrides never reach a page.
         self.name = text.clean_single_line(self.name)
         self.body = text.strip_bidi_controls(self.body)
-        self.body_html = text.render_body(self.body, links=self.status == self.Status.APPROVED)
+        self.body_html = text.comment_text_to_html(
+            self.body, links=self.status == self.Status.APPROVED
+        )
         self.body_skeleton_md5 = skeleton_digest(self.body)
         super().save(*args, **kwargs)
 

@@ -203,7 +203,7 @@ def count_links(text: str) -> int:
     return len(URL_RE.findall(text))
 
 
-def render_body(text: str, *, links: bool) -> str:
+def comment_text_to_html(text: str, *, links: bool) -> str:
     """Safe HTML for a comment body: paragraphs, line breaks and (if ``links``) links.
 
     Everything the reader typed is escaped first; the only markup is ours. Links are

@@ -1,8 +1,9 @@
-"""PostgreSQL client programs (pg_dump, pg_restore), connection arguments for them, and
-creating a database."""
+"""PostgreSQL programs (the bundled server binaries, pg_dump, pg_restore), connection
+arguments for them, and creating a database."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -10,16 +11,23 @@ from pathlib import Path
 from django.conf import settings
 
 
+def bundled_bin_dir() -> Path | None:
+    """Where the pgserver wheel keeps its PostgreSQL 16 binaries, or None without it.
+
+    Found without importing pgserver: we use its binaries, not its Python (see
+    newsportal/embedded_db.py), and production installs need neither."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    return bin_dir if bin_dir.is_dir() else None
+
+
 def program(name: str) -> str:
     """The newest copy at hand: pgserver's binaries (PostgreSQL 16) or the one on PATH."""
-    try:
-        from pgserver._commands import POSTGRES_BIN_PATH
-
-        candidate = Path(POSTGRES_BIN_PATH) / name
-        if candidate.exists():
-            return str(candidate)
-    except ImportError:
-        pass
+    bin_dir = bundled_bin_dir()
+    if bin_dir is not None and (bin_dir / name).exists():
+        return str(bin_dir / name)
     found = shutil.which(name)
     if not found:
         raise FileNotFoundError(f"{name} was not found (install postgresql-client).")

@@ -228,8 +228,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # pgserver narrates every start and exit at INFO.
+        # pgserver narrates every start and exit at INFO (only the fault tests still use it).
         "pgserver": {"level": "WARNING"},
+        # "Watching for file changes" at every make run start, twice with DEBUG on (Django's
+        # own console handler and ours): noise.
+        "django.utils.autoreload": {"level": "WARNING"},
         # axes announces itself at INFO in every process.
         "axes": {"level": "WARNING"},
     },

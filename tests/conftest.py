@@ -1,4 +1,15 @@
+from pathlib import Path
+
 import pytest
+
+
+def pytest_configure(config):
+    """STATIC_ROOT exists, empty unless collectstatic filled it: whitenoise indexes it each
+    time a test client builds the middleware and warned "No directory at var/static"
+    hundreds of times per run when it was missing (tests never need collected files)."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

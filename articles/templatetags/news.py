@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles import rendering, seo
+from articles import people, rendering, seo
 from articles.sections import categories_for
 from newsportal.caching import scopes
 from newsportal.caching.fragments import fragment
@@ -132,8 +132,15 @@ def picture(image, *, alt="", sizes="", lazy=False, priority=False):
 
 @register.filter
 def number(value) -> str:
-    """A whole number with the language's digit grouping: 12.345 in Greek, 12,345 in English."""
+    """rendering.number for templates: 12.345 in Greek, 12,345 in English; "" for what is
+    not a number."""
     try:
         return rendering.number(value)
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def display_name(user) -> str:
+    """How the portal names a person (articles/people.py)."""
+    return people.display_name(user)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.forms import ArticleAdminForm
-from articles.sanitize import render_body
+from articles.sanitize import editor_html_to_reader_html
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_hostile_html_is_harmless_on_the_article_page(client):
 
 
 def test_the_editors_structure_survives():
-    html, _ids = render_body(
+    html, _ids = editor_html_to_reader_html(
         "<h2>Υπότιτλος</h2><h3>Μικρότερος</h3><p><strong>έντονα</strong> και <em>πλάγια</em> "
         '<a href="https://www.example.gr/a?b=1&amp;c=2" title="Πηγή">σύνδεσμος</a></p>'
         "<ul><li>ένα</li></ul><ol><li>δύο</li></ol><blockquote><p>Παράθεση</p></blockquote><hr>"
@@ -86,13 +86,15 @@ def test_the_editors_structure_survives():
 
 
 def test_text_that_looks_like_markup_stays_text():
-    html, _ids = render_body("<p>5 &lt; 6 &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>")
+    html, _ids = editor_html_to_reader_html(
+        "<p>5 &lt; 6 &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
     assert html == "<p>5 &lt; 6 &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>"
 
 
 def test_a_library_figure_becomes_a_responsive_picture_with_caption_and_credit():
     image = ImageFactory(size=(1200, 800), credit="Μαρία Ιωάννου", alt_text="Η αίθουσα")
-    html, ids = render_body(
+    html, ids = editor_html_to_reader_html(
         f'<figure class="figure"><img src="/media/whatever.jpg" alt="Η Ολομέλεια" '
         f'data-file="{image.pk}"><figcaption class="figure-caption">Η ψηφοφορία</figcaption>'
         "</figure>"
@@ -112,13 +114,15 @@ def test_a_library_figure_becomes_a_responsive_picture_with_caption_and_credit()
 
 def test_a_figure_without_caption_still_credits_the_image_and_alt_falls_back():
     image = ImageFactory(credit="Πρακτορείο", alt_text="Λιμάνι")
-    html, _ids = render_body(f'<figure><img src="x" data-file="{image.pk}"></figure>')
+    html, _ids = editor_html_to_reader_html(
+        f'<figure><img src="x" data-file="{image.pk}"></figure>'
+    )
     assert 'alt="Λιμάνι"' in html
     assert '<figcaption><span class="credit">Φωτογραφία: Πρακτορείο</span></figcaption>' in html
 
 
 def test_images_not_from_the_library_are_dropped():
-    html, ids = render_body(
+    html, ids = editor_html_to_reader_html(
         '<p>α</p><img src="https://tracker.example/p.gif"><img src="/media/x.jpg" data-file="abc">'
         '<img src="/media/x.jpg" data-file="424242"><p>β</p>'
     )

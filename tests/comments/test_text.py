@@ -133,7 +133,7 @@ def test_newlines_are_normalised():
 
 
 def test_rendered_body_keeps_line_breaks_and_paragraphs():
-    html = text.render_body("Πρώτη γραμμή\nδεύτερη\n\nνέα παράγραφος", links=False)
+    html = text.comment_text_to_html("Πρώτη γραμμή\nδεύτερη\n\nνέα παράγραφος", links=False)
     assert html == "<p>Πρώτη γραμμή<br>δεύτερη</p><p>νέα παράγραφος</p>"
 
 
@@ -149,33 +149,33 @@ def test_rendered_body_keeps_line_breaks_and_paragraphs():
 )
 @pytest.mark.parametrize("links", [True, False])
 def test_hostile_markup_is_rendered_as_text(hostile, links):
-    html = text.render_body(f"Δες {hostile} τώρα", links=links)
+    html = text.comment_text_to_html(f"Δες {hostile} τώρα", links=links)
     assert markup_in(html) <= {("p", ()), ("a", ("href", "rel"))}
     assert "&lt;" in html
 
 
 def test_javascript_urls_never_become_links():
-    html = text.render_body("javascript:alert(1) και JAVASCRIPT://x", links=True)
+    html = text.comment_text_to_html("javascript:alert(1) και JAVASCRIPT://x", links=True)
     assert "<a" not in html
 
 
 def test_links_only_when_asked_and_with_safe_rel():
     body = "Δείτε https://example.org/analysi?a=1&b=2. Και www.example.com/σελίδα"
-    assert "<a" not in text.render_body(body, links=False)
-    html = text.render_body(body, links=True)
+    assert "<a" not in text.comment_text_to_html(body, links=False)
+    html = text.comment_text_to_html(body, links=True)
     assert '<a href="https://example.org/analysi?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
     assert "</a>. Και" in html
     assert 'href="https://www.example.com/σελίδα"' in html
 
 
 def test_link_keeps_balanced_parentheses_but_not_a_closing_one():
-    html = text.render_body("(δες https://el.wikipedia.org/wiki/Α_(γράμμα))", links=True)
+    html = text.comment_text_to_html("(δες https://el.wikipedia.org/wiki/Α_(γράμμα))", links=True)
     assert 'href="https://el.wikipedia.org/wiki/Α_(γράμμα)"' in html
     assert "</a>)" in html
 
 
 def test_quotes_in_urls_cannot_break_out_of_the_attribute():
-    html = text.render_body('https://example.org/"onmouseover="alert(1)', links=True)
+    html = text.comment_text_to_html('https://example.org/"onmouseover="alert(1)', links=True)
     assert markup_in(html) == {("p", ()), ("a", ("href", "rel"))}
 
 

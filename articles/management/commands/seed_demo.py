@@ -3,6 +3,8 @@
 Idempotent: what exists already is left alone, so `make run` can call it every time.
 """
 
+import contextlib
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import lru_cache
@@ -26,32 +28,9 @@ from comments.models import Comment, CommentReport
 
 DEFAULT_DEMO_PASSWORD = "demo-pass"  # noqa: S105 - documented demo-only credential
 HERO_SIZE = (1600, 900)
-# Which article each first comment of a thread belongs to (by the start of its headline);
-# replies follow their thread.
-DEMO_COMMENT_ARTICLES = {
-    0: "Ψηφίστηκε ο προϋπολογισμός",
-    1: "Ψηφίστηκε ο προϋπολογισμός",
-    4: "Ψηφίστηκε ο προϋπολογισμός",
-    5: "Δημοσκόπηση",
-    6: "Υπέρβαση 2,1 δισ.",
-    8: "Στο 2,4% υποχώρησε ο πληθωρισμός",
-    11: "Η ΕΚΤ διατηρεί",
-    12: "Η ΕΚΤ διατηρεί",
-    13: "Ρεκόρ εσόδων από τον τουρισμό",
-    15: "Κεκλεισμένων των θυρών",
-    16: "Κεκλεισμένων των θυρών",
-    18: "Greece curtails record volumes",
-    19: "Greece curtails record volumes",
-    22: "Χρηματοδότηση 45 εκατ.",
-    23: "Άλμα 3,2%",
-    25: "Αλλάζει ο χάρτης της αυτοδιοίκησης",
-    26: "Τεχνητή νοημοσύνη στο Δημόσιο",
-    28: "Στο 2,4% υποχώρησε ο πληθωρισμός",
-    29: "Κατώτατος μισθός",
-}
-# Left for the demo moderator's queue, and one approved comment with a reader's report.
-DEMO_PENDING_COMMENTS = {25, 28, 29}
-DEMO_REPORTED_COMMENT = 23
+# The apps whose services narrate each save and moderation at INFO: one line per demo
+# comment twice over would bury `make run`'s address, so seeding hushes them below -v 2.
+CHATTY_LOGGERS = ("articles", "comments")
 
 
 @lru_cache(maxsize=256)  # the same picture each time: processed once per process
@@ -59,14 +38,6 @@ def processed_demo_image(seed: int, palette_index: int) -> images.ProcessedImage
     """A demo picture through the upload pipeline, as if an editor had uploaded it."""
     content = generate_hero_image(seed, palette_index, size=HERO_SIZE)
     return images.process_upload(ContentFile(content, name=f"demo-{seed:03d}.jpg"))
-
-
-DEMO_USERS = [
-    # username, group, superuser, first name, last name
-    ("admin", None, True, "Διαχειριστής", ""),
-    ("editor", "Editors", False, "Ελένη", "Μαργαρίτη"),
-    ("moderator", "Moderators", False, "Νίκος", "Σταθόπουλος"),
-]
 
 
 class Command(BaseCommand):
@@ -77,16 +48,20 @@ class Command(BaseCommand):
             "--no-users", action="store_true", help="Create the content only, no demo users."
         )
 
-    def handle(self, *args, no_users=False, **options):
-        users = {} if no_users else self.create_users()
-        with transaction.atomic():
-            categories = self.create_categories()
-            created = self.create_articles(categories, users.get("editor"))
-            flashes = self.create_flash_items()
-        comments = self.create_comments(users.get("moderator"))
-        # Images stored before renditions existed get them now (an older demo database).
-        for image in Image.objects.filter(renditions=[]):
-            services.make_renditions(image=image)
+    def handle(self, *args, no_users=False, verbosity=1, **options):
+        with contextlib.ExitStack() as stack:
+            if verbosity < 2:
+                for name in CHATTY_LOGGERS:
+                    stack.enter_context(_log_level(name, logging.WARNING))
+            users = {} if no_users else self.create_users()
+            with transaction.atomic():
+                categories = self.create_categories()
+                created = self.create_articles(categories, users.get("editor"))
+                flashes = self.create_flash_items()
+            comments = self.create_comments(users.get("moderator"))
+            # Images stored before renditions existed get them now (an older demo database).
+            for image in Image.objects.filter(renditions=[]):
+                services.make_renditions(image=image)
         self.stdout.write(
             f"Demo content ready ({created} new articles, {flashes} new flash items, "
             f"{comments} new comments)."
@@ -94,7 +69,11 @@ class Command(BaseCommand):
 
     def create_users(self) -> dict:
         User = get_user_model()
-        missing = [u for u in DEMO_USERS if not User.objects.filter(username=u[0]).exists()]
+        missing = [
+            u
+            for u in demo_content.USERS
+            if not User.objects.filter(username=u["username"]).exists()
+        ]
         password = settings.DEMO_PASSWORD
         if missing and not settings.DEBUG and not password:
             raise CommandError(
@@ -103,23 +82,23 @@ class Command(BaseCommand):
             )
         password = password or DEFAULT_DEMO_PASSWORD
         users = {}
-        for username, group, superuser, first, last in DEMO_USERS:
+        for data in demo_content.USERS:
             user, created = User.objects.get_or_create(
-                username=username,
+                username=data["username"],
                 defaults={
                     "is_staff": True,
-                    "is_superuser": superuser,
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@example.com",
+                    "is_superuser": data["superuser"],
+                    "first_name": data["first_name"],
+                    "last_name": data["last_name"],
+                    "email": f"{data['username']}@example.com",
                 },
             )
             if created:
                 user.set_password(password)
                 user.save()
-                if group:
-                    user.groups.add(Group.objects.get(name=group))
-            users[username] = user
+                if data.get("group"):
+                    user.groups.add(Group.objects.get(name=data["group"]))
+            users[user.username] = user
         return users
 
     def create_categories(self) -> dict[str, Category]:
@@ -182,7 +161,7 @@ class Command(BaseCommand):
     def create_comments(self, moderator) -> int:
         """Reader comments through the same services the site uses: most approved (by the
         demo moderator), a few awaiting moderation, one reported. Each has a fixed form
-        nonce, so a second run finds them and creates nothing."""
+        nonce (its position in the data), so a second run finds them and creates nothing."""
         articles = list(Article.objects.published().order_by("published_at", "pk"))
         if not articles:
             return 0
@@ -191,11 +170,11 @@ class Command(BaseCommand):
         created = 0
         for index, data in enumerate(demo_content.COMMENTS):
             nonce = f"demo-comment-{index:03d}"
-            parent = stored.get(data["reply_to"]) if data["reply_to"] is not None else None
+            parent = stored.get(data["reply_to"]) if "reply_to" in data else None
             if parent is not None:
                 article = parent.article
             else:
-                article = self.article_for_comment(index, articles)
+                article = self.article_for_comment(index, data.get("article"), articles)
             existing = Comment.objects.filter(form_nonce=nonce).first()
             if existing is not None:
                 stored[index] = existing
@@ -214,9 +193,9 @@ class Command(BaseCommand):
                 nonce=nonce,
                 now=posted_at,
             )
-            if index not in DEMO_PENDING_COMMENTS:
+            if not data.get("pending"):
                 comment = comment_services.approve_comment(comment=comment, moderator=moderator)
-            if index == DEMO_REPORTED_COMMENT:
+            if data.get("reported"):
                 comment_services.report_comment(
                     comment=comment,
                     ip_hash=network.hash_address("198.51.100.7"),
@@ -227,8 +206,8 @@ class Command(BaseCommand):
         return created
 
     @staticmethod
-    def article_for_comment(index: int, articles: list[Article]) -> Article:
-        headline = DEMO_COMMENT_ARTICLES.get(index)
+    def article_for_comment(index: int, headline: str | None, articles: list[Article]) -> Article:
+        """The article whose headline starts with ``headline``, else one by position."""
         for article in articles:
             if headline and article.headline.startswith(headline):
                 return article
@@ -256,3 +235,14 @@ class Command(BaseCommand):
             caption=data["lead"].split(".")[0][:300],
             credit="Εικονογράφηση: Συντακτική ομάδα",
         )
+
+
+@contextlib.contextmanager
+def _log_level(name: str, level: int):
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(max(level, logger.getEffectiveLevel()))
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
