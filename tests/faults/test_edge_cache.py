@@ -328,9 +328,10 @@ def test_two_hundred_readers_of_an_expired_page_send_one_request_to_gunicorn(
                   dict(answers))  # fmt: skip
     record_figure("200 simultaneous readers of an expired page: requests that reached gunicorn",
                   reached)  # fmt: skip
-    assert "" not in answers  # every reader got the page
-    assert answers["STALE"] + answers["EXPIRED"] >= 1  # the entry had expired
-    assert reached <= 1
+    assert "" not in answers, answers  # every reader got the page
+    # The entry had expired: refreshed behind an old copy (STALE), or while a reader waited.
+    assert answers["STALE"] + answers["EXPIRED"] + answers["REVALIDATED"] >= 1, answers
+    assert reached <= 1, answers
 
 
 def test_junk_parameters_and_made_up_ports_store_nothing_at_the_edge(
