@@ -25,6 +25,8 @@ export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}"
 export TRUSTED_PROXY_COUNT=1
 export CSRF_TRUSTED_ORIGINS="${CSRF_TRUSTED_ORIGINS:-http://localhost:$PORT,http://127.0.0.1:$PORT}"
 mkdir -p var/nginx
+# A new start serves nothing kept by the previous one (its copies may carry older headers).
+rm -rf var/nginx/cache
 if [ -z "${SECRET_KEY:-}" ]; then
   [ -f var/prod-secret-key ] || .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/prod-secret-key
   SECRET_KEY="$(cat var/prod-secret-key)"

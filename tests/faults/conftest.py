@@ -45,6 +45,7 @@ STATEMENT_TIMEOUT_MS = 2000
 GUNICORN_TIMEOUT = 10
 ERROR_PAGE = 'class="error-page'
 TOKEN_LOCK = threading.Lock()
+ACCESS_LOG = FAULTS_DIR / "gunicorn-access.log"
 
 
 def pytest_collection_modifyitems(items):
@@ -70,7 +71,10 @@ class FaultSite:
         with TOKEN_LOCK, override_settings(SECRET_KEY=FAULTS_SECRET):
             return tokens.issue(article_id, now=time.time() - 30)
 
-    def post_comment(self, article_id: int, body: str, token: str | None = None) -> Answer:
+    def post_comment(
+        self, article_id: int, body: str, token: str | None = None, *, port: int | None = None
+    ) -> Answer:
+        """A reader's comment form, sent to gunicorn (or to ``port``: nginx in front of it)."""
         form = {
             "csrfmiddlewaretoken": CSRF,
             "name": "Αναγνώστης δοκιμής",
@@ -81,7 +85,7 @@ class FaultSite:
             "website": "",
         }
         return request(
-            self.port,
+            port or self.port,
             "POST",
             f"/comments/post/{article_id}/",
             body=urlencode(form).encode(),
@@ -170,6 +174,9 @@ def fault_site(fault_postgres, fault_redis):
     assert collected.returncode == 0, collected.stderr[-3000:]
     log_path = FAULTS_DIR / "gunicorn.log"
     log_path.unlink(missing_ok=True)
+    # Every request gunicorn answers, one line each (tests/faults/test_edge_cache.py counts
+    # what reached it through nginx).
+    ACCESS_LOG.unlink(missing_ok=True)
     server = Gunicorn(
         database_url=fault_postgres.url,
         redis_url=fault_redis.url,
@@ -186,6 +193,7 @@ def fault_site(fault_postgres, fault_redis):
             "DATABASE_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS),
             "GUNICORN_TIMEOUT": str(GUNICORN_TIMEOUT),
             "LOG_LEVEL": "WARNING",
+            "GUNICORN_ACCESS_LOG": str(ACCESS_LOG),
         },
     )
     with server:

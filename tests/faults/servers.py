@@ -248,6 +248,13 @@ class PrivateNginx:
             self.process.wait(10)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
+    def stored_entries(self) -> int:
+        """Responses kept in nginx's cache (proxy_cache_path @RUN_DIR@/cache: a file each)."""
+        return sum(1 for path in (self.run_dir / "cache").rglob("*") if path.is_file())
+
+    def access_log(self) -> str:
+        return (self.run_dir / "access.log").read_text(errors="replace")
+
 
 # --- HTTP ----------------------------------------------------------------------------------
 
