@@ -267,6 +267,11 @@ class ResponseCacheMiddleware:
                 response = self.get_response(request)
             if not _storable(response):
                 fill_live_parts(request, response)
+                if response.status_code in (404, 410) and "Cache-Control" not in response:
+                    # A withdrawn article: caches in front of us replace their copy with the
+                    # answer "gone" as fast as they would with a new page.
+                    control, _cdn = shared_cache_control(policy)
+                    patch_cache_control(response, **{**control, "max_age": 0})
                 return response
             _without_language_vary(response)
             chunks = live.split(response.content)

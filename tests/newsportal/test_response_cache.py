@@ -207,3 +207,17 @@ def test_a_posters_notice_is_rendered_for_them_and_never_stored(client, site):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-cache"
     assert stored_keys() == before
+
+
+def test_a_withdrawn_article_tells_caches_in_front_to_replace_their_copy(
+    client, site, django_capture_on_commit_callbacks
+):
+    from articles.models import Article
+
+    url = site["b"].get_absolute_url()
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=site["b"].pk).delete()
+    gone = client.get(url)
+    assert gone.status_code == 404
+    assert gone["Cache-Control"] == "public, max-age=0, s-maxage=1"
