@@ -32,6 +32,7 @@ from articles.models import (
     Article,
     BreakingBanner,
     Category,
+    Correction,
     FlashItem,
     Image,
     PreviewLink,
@@ -853,6 +854,24 @@ class BreakingBannerAdmin(admin.ModelAdmin):
         if db_field.name == "link":
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections and clarifications of published articles, made in the open."""
+
+    list_display = ["article", "kind", "published_at", "created_by"]
+    list_filter = ["kind", "published_at"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["text", "article__headline"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "published_at"
+    fields = ["article", "kind", "text", "published_at"]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -18,7 +18,7 @@ from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce, Greatest, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +38,7 @@ RESERVED_SLUGS = frozenset(
         "admin", "api", "accounts", "article", "articles", "atom", "category", "comments",
         "el", "en", "feeds", "healthz", "i18n", "login", "logout", "media", "news-sitemap",
         "page", "preview", "robots", "roi-eidiseon", "rss", "search", "sitemap", "static",
-        "tag", "tags",
+        "tag", "tags", "diorthoseis", "syntaktes",
     }
 )  # fmt: skip
 
@@ -338,7 +338,14 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("tag__name")
             .values(json=JSONObject(id="tag_id", name="tag__name", slug="tag__slug"))
         )
-        return page.annotate(tag_list=ArraySubquery(tags))
+        corrections = (
+            Correction.objects.filter(article=OuterRef("pk"))
+            .order_by("-published_at", "-pk")
+            .values(json=JSONObject(id="pk", kind="kind", text="text", at="published_at"))
+        )
+        return page.annotate(
+            tag_list=ArraySubquery(tags), correction_list=ArraySubquery(corrections)
+        )
 
     def for_headlines(self) -> ArticleQuerySet:
         """Only what a headline link needs: strips, the news feed, related lists."""
@@ -650,6 +657,26 @@ class Article(models.Model):
     def get_state_display(self, now: datetime | None = None) -> str:
         return self.State(self.state(now)).label
 
+    def shown_corrections(self) -> list[dict]:
+        """Its corrections, newest first: read with the article by for_article_page(), or
+        now. Each: kind, its label, text and time."""
+        rows = getattr(self, "correction_list", None)
+        if rows is None:
+            rows = [
+                {"id": c.pk, "kind": c.kind, "text": c.text, "at": c.published_at}
+                for c in self.corrections.all()
+            ]
+        return [
+            {
+                **row,
+                "label": Correction.Kind(row["kind"]).label,
+                "at": datetime.fromisoformat(row["at"])
+                if isinstance(row["at"], str)
+                else row["at"],
+            }
+            for row in rows
+        ]
+
     @property
     def show_revised(self) -> bool:
         """Whether readers see an "updated" time (a change after publication)."""
@@ -729,6 +756,64 @@ class FlashItem(models.Model):
         # "Published" with no time means "now"; set before the constraint is validated.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+
+class Correction(models.Model):
+    """A correction or clarification of a published article, made in the open: shown at
+    the top of the article, on the corrections page and in its structured data."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="corrections", verbose_name=_("article")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("text"),
+        max_length=1000,
+        help_text=_("What was wrong or unclear, and what is right; readers see it as written."),
+    )
+    published_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["-published_at", "-id"], name="correction_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The article changed in the open: its modification time says so (dateModified,
+        # "Updated" under the headline), never earlier than its publication.
+        article = Article.objects.filter(pk=self.article_id).values("published_at").first()
+        published = article and article["published_at"]
+        if published and self.published_at >= published:
+            at = Value(self.published_at)
+            Article.objects.filter(pk=self.article_id).update(
+                updated_at=Greatest("updated_at", at),
+                revised_at=Greatest(Coalesce("revised_at", at), at),
+            )
+
+    def clean(self):
+        # Only what readers have seen is corrected in the open; a draft is simply edited.
+        if self.article_id and not self.article.has_been_public():
+            raise ValidationError(
+                {"article": _("Only a published article is corrected; edit a draft instead.")}
+            )
 
 
 class BreakingBannerQuerySet(models.QuerySet):

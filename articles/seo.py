@@ -137,6 +137,16 @@ def news_article(article, tags, request) -> dict:
         "keywords": [tag.name for tag in tags],
         "publisher": publisher(request),
     }
+    if corrections := article.shown_corrections():
+        # Corrections made in the open (schema.org CorrectionComment).
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction["text"],
+                "datePublished": local_iso(correction["at"]),
+            }
+            for correction in corrections
+        ]
     name = author_name(article)
     data["author"] = (
         {"@type": "Person", "name": name}

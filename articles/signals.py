@@ -7,7 +7,15 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from articles.live_parts import comments_changed
-from articles.models import Article, Category, FlashItem, Image, Tag, TaggedArticle
+from articles.models import (
+    Article,
+    Category,
+    Correction,
+    FlashItem,
+    Image,
+    Tag,
+    TaggedArticle,
+)
 from newsportal.caching import scopes
 
 
@@ -30,6 +38,13 @@ def article_changed(sender, instance, **kwargs):
         schedule=True,
     )
     comments_changed(instance.pk)
+
+
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def correction_changed(sender, instance, **kwargs):
+    """Shown at the top of its article and on the corrections page (a list of articles)."""
+    _changed_on_commit(scopes.article(instance.article_id), scopes.ARTICLES)
 
 
 @receiver(post_save, sender=FlashItem)

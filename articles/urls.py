@@ -1,6 +1,15 @@
 from django.urls import path
 
-from articles import banner, live_feed, preview, reads, search, syndication, views
+from articles import (
+    banner,
+    corrections,
+    live_feed,
+    preview,
+    reads,
+    search,
+    syndication,
+    views,
+)
 
 app_name = "articles"
 
@@ -13,6 +22,7 @@ urlpatterns = [
     # The breaking-news banner alone, for open pages whose poll said it changed.
     path("roi-eidiseon/banner/", banner.banner, name="banner"),
     path("search/", search.search, name="search"),
+    path("diorthoseis/", corrections.corrections_page, name="corrections"),
     path("rss/", syndication.SiteFeed.as_view(), name="rss"),
     path("atom/", syndication.SiteAtomFeed.as_view(), name="atom"),
     path(

@@ -42,6 +42,7 @@ POLICIES = {
     "articles:category": LIST,
     "articles:tag": LIST,
     "articles:detail": ARTICLE,
+    "articles:corrections": Policy(params={"page": page_number}, scopes=(SITE, ARTICLES)),
     # Older pages of the feed: each cursor is a page of its own, kept only in front of us.
     "articles:feed": Policy(
         params={"before": matching(CURSOR_PATTERN)},
