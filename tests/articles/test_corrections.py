@@ -115,3 +115,15 @@ def test_editors_add_corrections_in_the_admin(client, article):
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     assert Correction.objects.get().created_by == editor
+
+
+def test_the_demo_content_shows_corrections(client, settings):
+    from django.core.management import call_command
+
+    settings.DEMO_PASSWORD = "demo-pass-for-tests"
+    call_command("seed_demo", "--no-users", verbosity=0)
+    call_command("seed_demo", "--no-users", verbosity=0)  # once each
+    assert Correction.objects.count() == 2
+    html = client.get("/diorthoseis/").content.decode()
+    assert "κράτησε πέντε" in html
+    assert "Διευκρίνιση" in html

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from articles import demo_content, images, services
 from articles.demo_images import generate_hero_image
-from articles.models import Article, Category, FlashItem, Image
+from articles.models import Article, Category, Correction, FlashItem, Image
 from articles.transliteration import slugify_greek
 from comments import network
 from comments import services as comment_services
@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 categories = self.create_categories()
                 created = self.create_articles(categories, users.get("editor"))
                 flashes = self.create_flash_items()
+                self.create_corrections()
             comments = self.create_comments(users.get("moderator"))
             # Images stored before renditions existed get them now (an older demo database).
             for image in Image.objects.filter(renditions=[]):
@@ -226,6 +227,25 @@ class Command(BaseCommand):
                 },
             )
             created += was_created
+        return created
+
+    def create_corrections(self) -> int:
+        """Corrections of two published articles (once each)."""
+        now = timezone.now()
+        created = 0
+        for data in demo_content.CORRECTIONS:
+            article = Article.objects.filter(headline=data["headline"].strip()).first()
+            if article is None or article.corrections.filter(text=data["text"].strip()).exists():
+                continue
+            Correction.objects.create(
+                article=article,
+                kind=data["kind"],
+                text=data["text"].strip(),
+                published_at=max(
+                    article.published_at, now - timedelta(minutes=data["minutes_ago"])
+                ),
+            )
+            created += 1
         return created
 
     def create_image(self, data, picture: images.ProcessedImage) -> Image:
