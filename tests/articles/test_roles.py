@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 # Everything an editor manages, and nothing else.
 EDITORIAL_MODELS = {
     "article", "category", "tag", "taggedarticle", "image", "previewlink", "editlock",
-    "flashitem",
+    "flashitem", "breakingbanner", "correction",
 }  # fmt: skip
 
 
@@ -51,7 +51,10 @@ def test_the_editors_admin_shows_only_the_articles_app(client, editor):
     app_list = client.get(reverse("admin:index")).context["app_list"]
     assert [app["app_label"] for app in app_list] == ["articles"]
     models = {m["object_name"] for m in app_list[0]["models"]}
-    assert models == {"Article", "Category", "Tag", "Image", "PreviewLink", "FlashItem"}
+    assert models == {
+        "Article", "Category", "Tag", "Image", "PreviewLink", "FlashItem", "BreakingBanner",
+        "Correction",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import logging
 import os
 import runpy
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,10 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from articles import preview
-from articles.models import Article, Category, Tag
+from articles.models import Article, BreakingBanner, Category, Correction, Tag
 from comments import services, tokens
 from comments.models import BlockedWord, Comment
 from tests.factories import (
@@ -105,6 +106,11 @@ def world(django_capture_on_commit_callbacks):
     BlockedWord.objects.create(phrase="βλάκας")
     services.block_address(kind="email", value="spam@example.com")
     FlashItemFactory()
+    now = timezone.now()
+    BreakingBanner.objects.create(
+        text="Έκτακτο", starts_at=now, ends_at=now + timedelta(hours=1), created_by=admin
+    )
+    Correction.objects.create(article=article, text="Διορθώθηκε μια ημερομηνία.")
     link = preview.create_preview_link(article=article, created_by=admin)
     # django-axes' rows: a successful login, then a failed one (success resets failures).
     visitor = Client()
