@@ -30,6 +30,7 @@ from articles import images, locks, preview, services
 from articles.forms import ArticleAdminForm, ImageAdminForm, PreviewLinkForm
 from articles.models import (
     Article,
+    Author,
     BreakingBanner,
     Category,
     Correction,
@@ -114,7 +115,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     search_fields = ["headline", "lead", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["category", "hero_image"]
+    autocomplete_fields = ["category", "hero_image", "authors"]
     actions = ["publish_now", "unpublish"]
     object_history_template = "admin/articles/article/revision_history.html"
     fieldsets = [
@@ -129,6 +130,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     "status",
                     "published_at",
                     "author",
+                    "authors",
                     "language",
                     "source_line",
                     "is_featured",
@@ -178,7 +180,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+        initial = {"author": request.user.pk}
+        profile = getattr(request.user, "author_profile", None)
+        if profile is not None:
+            initial["authors"] = [profile.pk]  # an editor signs their own articles
+        return {**initial, **super().get_changeform_initial_data(request)}
 
     # --- actions ------------------------------------------------------------------
 
@@ -293,6 +299,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             article=article,
             editor=request.user,
             tag_names=form.chosen_tag_names(),
+            authors=form.cleaned_data.get("authors") if "authors" in form.cleaned_data else None,
             reason=reason,
         )
         for formset in formsets:
@@ -877,3 +884,22 @@ class CorrectionAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    """Journalists' pages: the bylines readers follow (/syntaktes/<slug>/)."""
+
+    list_display = ["name", "role", "user"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["photo"]
+    fields = ["name", "slug", "role", "biography", "photo", "user"]
+
+    class Media:
+        js = [Script("js/admin-slug.js", defer=True)]  # ELOT 743, as for articles
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

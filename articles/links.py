@@ -21,6 +21,7 @@ def _pattern(view_name: str, language: str, urlconf: str) -> str:
         "articles:detail": {"category": _CATEGORY, "pk": _PK, "slug": _SLUG},
         "articles:category": {"slug": _SLUG},
         "articles:tag": {"slug": _SLUG},
+        "articles:author": {"slug": _SLUG},
     }[view_name]
     return reverse(view_name, kwargs=kwargs, urlconf=urlconf)
 
@@ -44,3 +45,7 @@ def category_url(slug: str) -> str:
 
 def tag_url(slug: str) -> str:
     return _current("articles:tag").replace(_SLUG, slug)
+
+
+def author_url(slug: str) -> str:
+    return _current("articles:author").replace(_SLUG, slug)

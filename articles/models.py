@@ -28,6 +28,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles import links
+from articles.people import display_name
 from articles.sanitize import editor_html_to_reader_html
 from articles.search_vector import search_document
 from articles.transliteration import slugify_greek
@@ -154,6 +155,60 @@ class Tag(TagBase):
 
     def get_absolute_url(self) -> str:
         return links.tag_url(self.slug)
+
+
+class Author(models.Model):
+    """A journalist as readers meet them: the byline's page, with photo, role and biography.
+
+    A profile may belong to a newsroom account (``user``), so an editor's own articles
+    are signed by their profile by default.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("The page's address in Latin letters; filled in from the name."),
+    )
+    role = models.CharField(
+        _("role"), max_length=120, blank=True, help_text=_("For example: Political editor.")
+    )
+    biography = models.TextField(_("biography"), blank=True, max_length=3000)
+    photo = models.ForeignKey(
+        "Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        verbose_name=_("newsroom account"),
+        help_text=_("The editor who signs as this author, if any."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, exclude_pk=self.pk, max_length=120)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return links.author_url(self.slug)
 
 
 class TaggedArticle(ItemBase):
@@ -343,8 +398,15 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
             .values(json=JSONObject(id="pk", kind="kind", text="text", at="published_at"))
         )
+        bylines = (
+            Article.authors.through.objects.filter(article=OuterRef("pk"))
+            .order_by("pk")
+            .values(json=JSONObject(name="author__name", slug="author__slug"))
+        )
         return page.annotate(
-            tag_list=ArraySubquery(tags), correction_list=ArraySubquery(corrections)
+            tag_list=ArraySubquery(tags),
+            correction_list=ArraySubquery(corrections),
+            author_list=ArraySubquery(bylines),
         )
 
     def for_headlines(self) -> ArticleQuerySet:
@@ -507,6 +569,13 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("author"),
     )
+    authors = models.ManyToManyField(
+        Author,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("bylines"),
+        help_text=_("Who signs the article, in this order; readers reach their pages."),
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.GREEK
     )
@@ -656,6 +725,23 @@ class Article(models.Model):
 
     def get_state_display(self, now: datetime | None = None) -> str:
         return self.State(self.state(now)).label
+
+    def bylines(self) -> list[dict]:
+        """Who signs it, in order: each a name and, for an author profile, its page's URL.
+        Read with the article by for_article_page(), or now; an article without profiles
+        is signed by its author account's name."""
+        rows = getattr(self, "author_list", None)
+        if rows is None:
+            rows = list(
+                Article.authors.through.objects.filter(article=self)
+                .order_by("pk")
+                .values(name=F("author__name"), slug=F("author__slug"))
+            )
+        if rows:
+            return [{"name": row["name"], "url": links.author_url(row["slug"])} for row in rows]
+        if name := display_name(self.author):
+            return [{"name": name, "url": ""}]
+        return []
 
     def shown_corrections(self) -> list[dict]:
         """Its corrections, newest first: read with the article by for_article_page(), or

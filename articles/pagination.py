@@ -31,9 +31,10 @@ class ArticlePaginator(Paginator):
     """
 
     def __init__(self, object_list, per_page, *, list_scope: str, rows_until: int = 0,
-                 **kwargs):  # fmt: skip
+                 also_on: tuple[str, ...] = (), **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
         self.list_scope = list_scope
+        self.also_on = also_on  # scopes besides the list's own that move its total
         self.rows_until = rows_until
 
     @cached_property
@@ -41,7 +42,7 @@ class ArticlePaginator(Paginator):
         return fragment(
             "count",
             self.list_scope,
-            scopes=(scopes.SITE, self.list_scope),
+            scopes=(scopes.SITE, self.list_scope, *self.also_on),
             render=self.object_list.count,
             timeout=COUNT_TIMEOUT,
             shared=True,

@@ -17,8 +17,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from articles.people import display_name
-
 # Open Graph wants a territory with the language.
 OG_LOCALES = {"el": "el_GR", "en": "en_GB"}
 DESCRIPTION_LENGTH = 200
@@ -60,10 +58,6 @@ def hero(article, request) -> dict | None:
         "alt": image.alt_text,
         "type": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
     }
-
-
-def author_name(article) -> str:
-    return display_name(article.author)
 
 
 def open_graph(article, tags, request) -> list[tuple[str, str]]:
@@ -147,11 +141,16 @@ def news_article(article, tags, request) -> dict:
             }
             for correction in corrections
         ]
-    name = author_name(article)
+    people = [
+        {"@type": "Person", "name": byline["name"]}
+        | ({"url": request.build_absolute_uri(byline["url"])} if byline["url"] else {})
+        for byline in article.bylines()
+    ]
+    # One author is an object, several a list (schema.org accepts both).
     data["author"] = (
-        {"@type": "Person", "name": name}
-        if name
-        else {"@type": "Organization", "name": settings.SITE_NAME}
+        people[0]
+        if len(people) == 1
+        else people or {"@type": "Organization", "name": settings.SITE_NAME}
     )
     image = hero(article, request)
     if image:
@@ -170,3 +169,21 @@ def json_ld_script(data: dict) -> SafeString:
     escaped = payload.translate(JSON_SCRIPT_ESCAPES)
     safe_json = mark_safe(escaped)  # noqa: S308  # nosemgrep  # nosec B308 B703
     return format_html('<script type="application/ld+json">{}</script>', safe_json)
+
+
+def person(author, request) -> dict:
+    """schema.org Person of an author's page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+    if author.role:
+        data["jobTitle"] = author.role
+    if author.biography:
+        data["description"] = Truncator(author.biography).chars(300)
+    if author.photo:
+        data["image"] = request.build_absolute_uri(author.photo.file.url)
+    data["worksFor"] = {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME}
+    return data

@@ -31,8 +31,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from articles import images
-from articles.models import Article, Category, Image, ReadCount, article_history
+from articles.models import (
+    Article,
+    Author,
+    Category,
+    Image,
+    ReadCount,
+    article_history,
+)
 from articles.sanitize import editor_html_to_reader_html
+from newsportal.caching import scopes
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +58,11 @@ def save_article(
     article: Article,
     editor=None,
     tag_names: Iterable[str] | None = None,
+    authors: Iterable[Author] | None = None,
     reason: str = "",
 ) -> Article:
-    """Save an article (new or changed) with its tags and write one revision."""
+    """Save an article (new or changed) with its tags and bylines (``authors``, in order;
+    None keeps them) and write one revision."""
     now = timezone.now()
     with transaction.atomic():
         previous = None
@@ -87,6 +97,8 @@ def save_article(
             del article.skip_history_when_saving
         if tag_names is not None:
             article.tags.set(sorted(new_tags))
+        if authors is not None:
+            _set_bylines(article, list(authors))
         _record_revision(
             article,
             editor=editor,
@@ -95,6 +107,17 @@ def save_article(
             tag_names=sorted(new_tags),
         )
     return article
+
+
+def _set_bylines(article: Article, authors: list[Author]) -> None:
+    """The article's bylines become ``authors`` (their pages change too). Bylines keep the
+    order they were added in (the rows' ids): a new article's follow the editor's order."""
+    before = set(article.authors.values_list("pk", flat=True))
+    article.authors.set(authors)
+    changed = before ^ {author.pk for author in authors}
+    scopes.changed_on_commit(
+        scopes.article(article.pk), *(scopes.author(pk) for pk in changed or before)
+    )
 
 
 def publish_article(*, article: Article, editor=None, now: datetime | None = None) -> Article:

@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Category, Tag
+from articles.models import Article, Author, Category, Tag
 from articles.people import display_name
 
 
@@ -144,6 +144,30 @@ class TagFeed(SiteFeed):
 
     def articles(self, obj: Tag):
         return Article.objects.published().filter(tagged_items__tag=obj)
+
+
+class AuthorFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj: Author) -> str:
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj: Author) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Author) -> str:
+        return _("The newest articles by %(name)s.") % {"name": obj.name}
+
+    def articles(self, obj: Author):
+        return Article.objects.published().filter(authors=obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Author) -> str:
+        return self.description(obj)
 
 
 class TagAtomFeed(TagFeed):

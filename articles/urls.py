@@ -46,6 +46,9 @@ urlpatterns = [
         name="atom_category",
     ),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("syntaktes/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("rss/syntaktes/<slug:slug>/", syndication.AuthorFeed.as_view(), name="rss_author"),
+    path("atom/syntaktes/<slug:slug>/", syndication.AuthorAtomFeed.as_view(), name="atom_author"),
     # Counts a reader for "most read" (static/js/reads.js); "articles" is a reserved slug.
     path("articles/<int:pk>/read/", reads.read, name="read"),
     # Signed, expiring links that show an unpublished article to someone without an account.

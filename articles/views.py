@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html_join
 from django.views.generic import DetailView, ListView
 
-from articles import comment_counts, rendering
+from articles import comment_counts, rendering, seo
 from articles.cards import cards_by_id
-from articles.models import Article, Tag
+from articles.models import Article, Author, Tag
 from articles.pagination import ArticlePaginator
 from articles.sections import categories_for, category_or_404
 from newsportal.caching import scopes
@@ -81,11 +81,17 @@ class ArticleListView(ListView):
 
     # See articles/pagination.py: offsets below which a page reads whole rows at once.
     rows_until = 0
+    # Scopes besides the list's own that change its total.
+    count_also_on: tuple[str, ...] = ()
 
     def paginate_queryset(self, queryset, page_size):
         scopes.depends_on(self.list_scope())
         paginator = ArticlePaginator(
-            queryset, page_size, list_scope=self.list_scope(), rows_until=self.rows_until
+            queryset,
+            page_size,
+            list_scope=self.list_scope(),
+            rows_until=self.rows_until,
+            also_on=self.count_also_on,
         )
         asked = self.request.GET.get("page")
         page = paginator.get_page(asked)
@@ -146,6 +152,30 @@ class TagView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListView):
+    """An author's page: photo, role, biography and their articles, paged like sections."""
+
+    template_name = "articles/author_detail.html"
+    card_options = {**ArticleListView.card_options, "show_category": True}
+    rows_until = 200
+    # Any article published or withdrawn may be one of theirs.
+    count_also_on = (scopes.ARTICLES,)
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+        )
+        return Article.objects.published().filter(authors=self.author).newest_first()
+
+    def list_scope(self) -> str:
+        scopes.depends_on(scopes.ARTICLES)
+        return scopes.author(self.author.pk)
+
+    def get_context_data(self, **kwargs):
+        json_ld = seo.json_ld_script(seo.person(self.author, self.request))
+        return super().get_context_data(author=self.author, author_json_ld=json_ld, **kwargs)
 
 
 class ArticleDetailView(DetailView):

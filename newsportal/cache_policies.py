@@ -41,6 +41,9 @@ POLICIES = {
     "articles:home": Policy(scopes=(SITE, ARTICLES)),
     "articles:category": LIST,
     "articles:tag": LIST,
+    "articles:author": Policy(params={"page": page_number}, scopes=(SITE, ARTICLES)),
+    "articles:rss_author": SYNDICATION,
+    "articles:atom_author": SYNDICATION,
     "articles:detail": ARTICLE,
     "articles:corrections": Policy(params={"page": page_number}, scopes=(SITE, ARTICLES)),
     # Older pages of the feed: each cursor is a page of its own, kept only in front of us.

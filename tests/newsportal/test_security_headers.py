@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from articles import preview
-from articles.models import Article, BreakingBanner, Category, Correction, Tag
+from articles.models import Article, Author, BreakingBanner, Category, Correction, Tag
 from comments import services, tokens
 from comments.models import BlockedWord, Comment
 from tests.factories import (
@@ -111,6 +111,7 @@ def world(django_capture_on_commit_callbacks):
         text="Έκτακτο", starts_at=now, ends_at=now + timedelta(hours=1), created_by=admin
     )
     Correction.objects.create(article=article, text="Διορθώθηκε μια ημερομηνία.")
+    article.authors.add(Author.objects.create(name="Άννα Κ.", user=admin, photo=image))
     link = preview.create_preview_link(article=article, created_by=admin)
     # django-axes' rows: a successful login, then a failed one (success resets failures).
     visitor = Client()
