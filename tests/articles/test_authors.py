@@ -77,9 +77,7 @@ def test_an_article_without_a_profile_is_signed_by_its_account(client):
     assert "Ελένη Ντόκου" in html.split('class="article__author"')[1].split("</p>")[0]
 
 
-def test_the_author_page_lists_their_articles_paged_with_feeds(
-    client, maria, nikos, monkeypatch
-):
+def test_the_author_page_lists_their_articles_paged_with_feeds(client, maria, nikos, monkeypatch):
     monkeypatch.setattr(ArticleListView, "paginate_by", 2)
     mine = [signed(f"Θέμα της Βουλής {n}", maria) for n in range(3)]
     other = signed("Θέμα της αγοράς", nikos)
