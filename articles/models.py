@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -324,6 +325,18 @@ class ArticleQuerySet(models.QuerySet):
             "body", "body_html", "search_vector"
         )
 
+    def refresh_search_tag_names(self) -> int:
+        """Copy each article's tag names into ``search_tag_names`` (one UPDATE); PostgreSQL
+        then recomputes the search vector of exactly those rows."""
+        names = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", delimiter=" ", order_by="tag__name"))
+            .values("names")
+        )
+        return self.update(search_tag_names=Coalesce(Subquery(names), Value("")))
+
     def for_article_page(self, *, with_tags: bool = True) -> ArticleQuerySet:
         """What the article page shows, in one query: its tags too (as ``tag_list``)
         unless the caller already has them."""
@@ -434,7 +447,13 @@ article_history = HistoricalRecords(
     bases=[ArticleRevisionBase],
     # body_html is derived from body; updated_at is the revision's own time; the comment
     # counter and the search vector are not the editors' content (and change on their own).
-    excluded_fields=["body_html", "updated_at", "comment_count", "search_vector"],
+    excluded_fields=[
+        "body_html",
+        "updated_at",
+        "comment_count",
+        "search_vector",
+        "search_tag_names",
+    ],
     verbose_name=_("article revision"),
     verbose_name_plural=_("article revisions"),
 )
@@ -553,6 +572,10 @@ class Article(models.Model):
     # Approved comments, kept by the comment services in the same transaction as the change
     # (F() updates), so that lists and the article page never count comments row by row.
     comment_count = models.PositiveIntegerField(_("comments shown"), default=0, editable=False)
+    # The article's tag names, for the search vector only (a generated column cannot read
+    # another table). Kept by ArticleQuerySet.refresh_search_tag_names, which the signals
+    # call whenever an article's tags or a tag's name change.
+    search_tag_names = models.TextField(editable=False, blank=True, default="", db_default="")
     # Kept current by PostgreSQL itself on every write (a stored generated column), so
     # search never recomputes it per query; GIN-indexed below.
     search_vector = models.GeneratedField(
