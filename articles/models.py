@@ -29,7 +29,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles import links
-from articles.sanitize import editor_html_to_reader_html
+from articles.sanitize import render_body_parts
 from articles.search_vector import search_document
 from articles.transliteration import slugify_greek
 
@@ -647,12 +647,14 @@ class Article(models.Model):
         if render:
             # Figure captions get the image credit in the article's own language.
             with override(self.language):
-                self.body_html, image_ids = editor_html_to_reader_html(self.body)
+                rendered = render_body_parts(self.body)
+            # The editor's source is kept cleaned too: the admin loads it into the editor.
+            self.body, self.body_html = rendered.source, rendered.html
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         if render:
-            self.body_images.set(image_ids)
+            self.body_images.set(rendered.image_ids)
 
     def get_absolute_url(self) -> str:
         return links.article_url(self.category.slug, self.pk, self.slug)
