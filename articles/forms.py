@@ -88,11 +88,27 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["tag_choices"].initial = list(self.instance.tags.all())
+        public = self.instance.pk is not None and self.instance.has_been_public()
+        slug = self.fields.get("slug")
+        if slug is not None:
+            # The rule of articles.services.save_article, said where the editor sees it;
+            # static/js/admin-slug.js makes a marked slug follow the headline as it is typed.
+            if public:
+                slug.help_text = _(
+                    "The article’s address since its publication: it stays as it is when the "
+                    "headline changes, because links to it are out there. If you change it "
+                    "here, the old address still leads to the article."
+                )
+            else:
+                slug.help_text = _(
+                    "Filled in from the headline in Latin letters, and follows it while the "
+                    "article is unpublished. Once the article is published, it stays."
+                )
+                slug.widget.attrs["data-follows-headline"] = ""
         status = self.fields.get("status")
         if status is not None:
             # Withdrawing only makes sense for an article readers have seen; such an
             # article is not a draft any more.
-            public = self.instance.pk is not None and self.instance.has_been_public()
             keep = (
                 {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}
                 if public

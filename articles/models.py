@@ -31,7 +31,7 @@ from taggit.models import ItemBase, TagBase
 from articles import links
 from articles.sanitize import render_body_parts
 from articles.search_vector import search_document
-from articles.transliteration import slugify_greek
+from articles.transliteration import SLUG_MAX_LENGTH, slugify_greek
 
 # Paths the site uses itself; a category slug must never shadow them.
 RESERVED_SLUGS = frozenset(
@@ -53,15 +53,31 @@ def validate_not_reserved(slug: str) -> None:
         )
 
 
-def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=200) -> str:
-    """A transliterated slug for ``text``, suffixed -2, -3, ... until no other row has it."""
-    base = slugify_greek(text, max_length=max_length - 6) or "arthro"
+def unique_slug(
+    model: type[models.Model], text: str, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH
+) -> str:
+    """A transliterated slug for ``text``, suffixed -2, -3, ... until no other row has it.
+
+    The slug is the one the admin's script fills in (at most SLUG_MAX_LENGTH characters);
+    a suffix shortens it to stay within ``max_length``.
+    """
+    base = slugify_greek(text, max_length=min(max_length, SLUG_MAX_LENGTH)) or "arthro"
     others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    stem = base[: max_length - 6].rstrip("-")
+    taken = set(others.filter(slug__startswith=stem).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken or slug in RESERVED_SLUGS:
-        slug, n = f"{base}-{n}", n + 1
+        suffix = f"-{n}"
+        slug, n = f"{base[: max_length - len(suffix)].rstrip('-')}{suffix}", n + 1
     return slug
+
+
+def is_slug_of(slug: str, text: str) -> bool:
+    """Whether ``slug`` is what unique_slug() makes of ``text`` (with or without a -N):
+    filled in from it rather than typed by an editor."""
+    base = slugify_greek(text) or "arthro"
+    stem, _, number = slug.rpartition("-")
+    return slug == base or (stem == base and number.isdigit() and int(number) >= 2)
 
 
 class SectionColour(models.TextChoices):
@@ -128,7 +144,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk, max_length=80)
+            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk)
         validate_not_reserved(self.slug)
         super().save(*args, **kwargs)
 

@@ -31,7 +31,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from articles import images
-from articles.models import Article, Category, Image, ReadCount, article_history
+from articles.models import (
+    Article,
+    Category,
+    Image,
+    ReadCount,
+    article_history,
+    is_slug_of,
+    unique_slug,
+)
 from articles.sanitize import editor_html_to_reader_html
 
 logger = logging.getLogger(__name__)
@@ -59,6 +67,8 @@ def save_article(
         if article.pk:
             previous = Article.objects.select_for_update().filter(pk=article.pk).first()
         old_tags = set(previous.tags.names()) if previous else set()
+        if _slug_follows_headline(previous, article, now):
+            article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
         new_tags = old_tags if tag_names is None else set(tag_names)
 
         if previous is not None and previous.has_been_public(now):
@@ -164,6 +174,19 @@ def restore_revision(*, article: Article, revision, editor=None) -> Article:
         editor=editor,
         tag_names=revision.tag_names,
         reason=_("Restored the version of %(when)s") % {"when": when},
+    )
+
+
+def _slug_follows_headline(previous: Article | None, article: Article, now: datetime) -> bool:
+    """A new headline gets a new address while no reader has seen the article, unless an
+    editor typed the address (it was not the one filled in from the headline) or changes it
+    in this very save. Once published, the address stays: links to it are out there."""
+    return (
+        previous is not None
+        and not previous.has_been_public(now)
+        and article.headline != previous.headline
+        and article.slug == previous.slug
+        and is_slug_of(previous.slug, previous.headline)
     )
 
 
