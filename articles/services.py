@@ -40,7 +40,7 @@ from articles.models import (
     is_slug_of,
     unique_slug,
 )
-from articles.sanitize import editor_html_to_reader_html
+from articles.sanitize import render_body_parts
 
 logger = logging.getLogger(__name__)
 
@@ -282,12 +282,13 @@ def delete_image(*, image: Image) -> None:
 
 
 def refresh_bodies_showing(*, image: Image) -> int:
-    """Render again the body of each article showing ``image`` (its credit or alt changed)."""
+    """Render again the body of each article showing ``image`` (its credit or alt changed,
+    or its files: the stored source points the editor at the image's current file)."""
     count = 0
     for article in Article.objects.filter(body_images=image).only("body", "language"):
         with override(article.language):
-            html, _ids = editor_html_to_reader_html(article.body)
-        Article.objects.filter(pk=article.pk).update(body_html=html)
+            rendered = render_body_parts(article.body)
+        Article.objects.filter(pk=article.pk).update(body=rendered.source, body_html=rendered.html)
         count += 1
     return count
 

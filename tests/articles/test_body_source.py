@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import services
+from articles.models import Article, Image
 from articles.sanitize import clean_source
 from tests.articles.test_workflow import article_form
 from tests.factories import ArticleFactory, ImageFactory, UserFactory
@@ -114,3 +115,15 @@ def test_saving_an_unchanged_body_from_the_editor_is_no_update_for_readers(edito
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.revised_at is None
+
+
+def test_new_files_of_a_library_image_reach_the_stored_source_too():
+    image = ImageFactory(size=(900, 600))
+    article = ArticleFactory(body=f'<figure><img src="x" alt="" data-file="{image.pk}"></figure>')
+    old_url = image.fallback_url
+    services.make_renditions(image=image)
+    image = Image.objects.get(pk=image.pk)
+    article.refresh_from_db()
+    assert image.fallback_url != old_url
+    assert f'src="{image.fallback_url}"' in article.body
+    assert old_url not in article.body
