@@ -16,7 +16,7 @@ from taggit.utils import parse_tags
 from articles import images
 from articles.models import Article, Image, Tag
 from articles.people import display_name
-from articles.sanitize import clean_source
+from articles.sanitize import clean_editor_html
 
 # What the body editor offers. The editor's own sanitiser (nh3) keeps to this on submit;
 # Article.save() sanitises again for readers (articles/sanitize.py) whatever arrives.
@@ -119,7 +119,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self) -> str:
         # Cleaned as Article.save stores it (articles/sanitize.py), so that a body the
         # editor left alone compares equal to the stored one: no "updated" time for readers.
-        return clean_source(self.cleaned_data.get("body") or "")
+        return clean_editor_html(self.cleaned_data.get("body") or "")
 
     def clean_new_tags(self) -> list[str]:
         names = parse_tags(self.cleaned_data.get("new_tags", ""))

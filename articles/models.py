@@ -29,7 +29,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles import links
-from articles.sanitize import render_body_parts
+from articles.sanitize import process_editor_html
 from articles.search_vector import search_document
 from articles.transliteration import SLUG_MAX_LENGTH, slugify_greek
 
@@ -663,7 +663,7 @@ class Article(models.Model):
         if render:
             # Figure captions get the image credit in the article's own language.
             with override(self.language):
-                rendered = render_body_parts(self.body)
+                rendered = process_editor_html(self.body)
             # The editor's source is kept cleaned too: the admin loads it into the editor.
             self.body, self.body_html = rendered.source, rendered.html
             if update_fields is not None:

@@ -11,7 +11,7 @@ The editor's HTML goes through three steps:
 3. nh3 runs again over the result with the reader allowlist, so nothing but what the
    second step may write can pass, and every link gets ``rel="noopener noreferrer"``.
 
-The editor's own HTML is stored cleaned as well (``RenderedBody.source``): the first
+The editor's own HTML is stored cleaned as well (``ProcessedBody.source``): the first
 step's allowlist, with library images only, each pointing at the library's own file.
 The admin loads it into the editor, so an image from another site that readers never get
 is not fetched by editors' browsers either (the admin's CSP would refuse it anyway).
@@ -72,17 +72,17 @@ def sanitize_body(html: str) -> str:
 
 
 @dataclass(frozen=True)
-class RenderedBody:
+class ProcessedBody:
     source: str  # the editor's HTML as stored: allowlisted, images from the library only
     html: str  # what readers get
     image_ids: list[int]  # the library images it shows
 
 
-def render_body_parts(html: str) -> RenderedBody:
+def process_editor_html(html: str) -> ProcessedBody:
     """The stored source, the reader HTML and the library images of an article body."""
     cleaned = sanitize_body(html)
     if not cleaned:
-        return RenderedBody("", "", [])
+        return ProcessedBody("", "", [])
     images = _library_images({int(pk) for pk in IMAGE_ID.findall(cleaned)})
     renderer = _FigureRenderer(images)
     renderer.feed(cleaned)
@@ -95,18 +95,18 @@ def render_body_parts(html: str) -> RenderedBody:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
     )
-    return RenderedBody(renderer.source_html(), reader_html, sorted(renderer.used))
+    return ProcessedBody(renderer.source_html(), reader_html, sorted(renderer.used))
 
 
 def editor_html_to_reader_html(html: str) -> tuple[str, list[int]]:
     """The reader HTML for an article body, and the ids of the library images it shows."""
-    rendered = render_body_parts(html)
+    rendered = process_editor_html(html)
     return rendered.html, rendered.image_ids
 
 
-def clean_source(html: str) -> str:
-    """The editor's HTML as it is stored (see RenderedBody.source)."""
-    return render_body_parts(html).source
+def clean_editor_html(html: str) -> str:
+    """The editor's HTML as it is stored (see ProcessedBody.source)."""
+    return process_editor_html(html).source
 
 
 def _library_images(ids: set[int]) -> dict:

@@ -40,7 +40,7 @@ from articles.models import (
     is_slug_of,
     unique_slug,
 )
-from articles.sanitize import render_body_parts
+from articles.sanitize import process_editor_html
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +287,7 @@ def refresh_bodies_showing(*, image: Image) -> int:
     count = 0
     for article in Article.objects.filter(body_images=image).only("body", "language"):
         with override(article.language):
-            rendered = render_body_parts(article.body)
+            rendered = process_editor_html(article.body)
         Article.objects.filter(pk=article.pk).update(body=rendered.source, body_html=rendered.html)
         count += 1
     return count
