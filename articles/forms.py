@@ -16,6 +16,7 @@ from taggit.utils import parse_tags
 from articles import images
 from articles.models import Article, Image, Tag
 from articles.people import display_name
+from articles.sanitize import clean_editor_html
 
 # What the body editor offers. The editor's own sanitiser (nh3) keeps to this on submit;
 # Article.save() sanitises again for readers (articles/sanitize.py) whatever arrives.
@@ -87,17 +88,38 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["tag_choices"].initial = list(self.instance.tags.all())
+        public = self.instance.pk is not None and self.instance.has_been_public()
+        slug = self.fields.get("slug")
+        if slug is not None:
+            # The rule of articles.services.save_article, said where the editor sees it;
+            # static/js/admin-slug.js makes a marked slug follow the headline as it is typed.
+            if public:
+                slug.help_text = _(
+                    "The article’s address since its publication: it stays as it is when the "
+                    "headline changes, because links to it are out there. If you change it "
+                    "here, the old address still leads to the article."
+                )
+            else:
+                slug.help_text = _(
+                    "Filled in from the headline in Latin letters, and follows it while the "
+                    "article is unpublished. Once the article is published, it stays."
+                )
+                slug.widget.attrs["data-follows-headline"] = ""
         status = self.fields.get("status")
         if status is not None:
             # Withdrawing only makes sense for an article readers have seen; such an
             # article is not a draft any more.
-            public = self.instance.pk is not None and self.instance.has_been_public()
             keep = (
                 {Article.Status.PUBLISHED, Article.Status.UNPUBLISHED}
                 if public
                 else {Article.Status.DRAFT, Article.Status.PUBLISHED}
             )
             status.choices = [c for c in status.choices if c[0] in keep]
+
+    def clean_body(self) -> str:
+        # Cleaned as Article.save stores it (articles/sanitize.py), so that a body the
+        # editor left alone compares equal to the stored one: no "updated" time for readers.
+        return clean_editor_html(self.cleaned_data.get("body") or "")
 
     def clean_new_tags(self) -> list[str]:
         names = parse_tags(self.cleaned_data.get("new_tags", ""))

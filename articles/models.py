@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -29,9 +30,9 @@ from taggit.models import ItemBase, TagBase
 
 from articles import links
 from articles.people import display_name
-from articles.sanitize import editor_html_to_reader_html
+from articles.sanitize import process_editor_html
 from articles.search_vector import search_document
-from articles.transliteration import slugify_greek
+from articles.transliteration import SLUG_MAX_LENGTH, slugify_greek
 
 # Paths the site uses itself; a category slug must never shadow them.
 RESERVED_SLUGS = frozenset(
@@ -53,15 +54,31 @@ def validate_not_reserved(slug: str) -> None:
         )
 
 
-def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=200) -> str:
-    """A transliterated slug for ``text``, suffixed -2, -3, ... until no other row has it."""
-    base = slugify_greek(text, max_length=max_length - 6) or "arthro"
+def unique_slug(
+    model: type[models.Model], text: str, *, exclude_pk=None, max_length=SLUG_MAX_LENGTH
+) -> str:
+    """A transliterated slug for ``text``, suffixed -2, -3, ... until no other row has it.
+
+    The slug is the one the admin's script fills in (at most SLUG_MAX_LENGTH characters);
+    a suffix shortens it to stay within ``max_length``.
+    """
+    base = slugify_greek(text, max_length=min(max_length, SLUG_MAX_LENGTH)) or "arthro"
     others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    stem = base[: max_length - 6].rstrip("-")
+    taken = set(others.filter(slug__startswith=stem).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken or slug in RESERVED_SLUGS:
-        slug, n = f"{base}-{n}", n + 1
+        suffix = f"-{n}"
+        slug, n = f"{base[: max_length - len(suffix)].rstrip('-')}{suffix}", n + 1
     return slug
+
+
+def is_slug_of(slug: str, text: str) -> bool:
+    """Whether ``slug`` is what unique_slug() makes of ``text`` (with or without a -N):
+    filled in from it rather than typed by an editor."""
+    base = slugify_greek(text) or "arthro"
+    stem, _, number = slug.rpartition("-")
+    return slug == base or (stem == base and number.isdigit() and int(number) >= 2)
 
 
 class SectionColour(models.TextChoices):
@@ -128,7 +145,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk, max_length=80)
+            self.slug = unique_slug(Category, self.name, exclude_pk=self.pk)
         validate_not_reserved(self.slug)
         super().save(*args, **kwargs)
 
@@ -379,6 +396,18 @@ class ArticleQuerySet(models.QuerySet):
             "body", "body_html", "search_vector"
         )
 
+    def refresh_search_tag_names(self) -> int:
+        """Copy each article's tag names into ``search_tag_names`` (one UPDATE); PostgreSQL
+        then recomputes the search vector of exactly those rows."""
+        names = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", delimiter=" ", order_by="tag__name"))
+            .values("names")
+        )
+        return self.update(search_tag_names=Coalesce(Subquery(names), Value("")))
+
     def for_article_page(self, *, with_tags: bool = True) -> ArticleQuerySet:
         """What the article page shows, in one query: its tags too (as ``tag_list``)
         unless the caller already has them."""
@@ -496,7 +525,13 @@ article_history = HistoricalRecords(
     bases=[ArticleRevisionBase],
     # body_html is derived from body; updated_at is the revision's own time; the comment
     # counter and the search vector are not the editors' content (and change on their own).
-    excluded_fields=["body_html", "updated_at", "comment_count", "search_vector"],
+    excluded_fields=[
+        "body_html",
+        "updated_at",
+        "comment_count",
+        "search_vector",
+        "search_tag_names",
+    ],
     verbose_name=_("article revision"),
     verbose_name_plural=_("article revisions"),
 )
@@ -622,6 +657,10 @@ class Article(models.Model):
     # Approved comments, kept by the comment services in the same transaction as the change
     # (F() updates), so that lists and the article page never count comments row by row.
     comment_count = models.PositiveIntegerField(_("comments shown"), default=0, editable=False)
+    # The article's tag names, for the search vector only (a generated column cannot read
+    # another table). Kept by ArticleQuerySet.refresh_search_tag_names, which the signals
+    # call whenever an article's tags or a tag's name change.
+    search_tag_names = models.TextField(editable=False, blank=True, default="", db_default="")
     # Kept current by PostgreSQL itself on every write (a stored generated column), so
     # search never recomputes it per query; GIN-indexed below.
     search_vector = models.GeneratedField(
@@ -693,12 +732,14 @@ class Article(models.Model):
         if render:
             # Figure captions get the image credit in the article's own language.
             with override(self.language):
-                self.body_html, image_ids = editor_html_to_reader_html(self.body)
+                rendered = process_editor_html(self.body)
+            # The editor's source is kept cleaned too: the admin loads it into the editor.
+            self.body, self.body_html = rendered.source, rendered.html
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         if render:
-            self.body_images.set(image_ids)
+            self.body_images.set(rendered.image_ids)
 
     def get_absolute_url(self) -> str:
         return links.article_url(self.category.slug, self.pk, self.slug)

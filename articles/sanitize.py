@@ -10,11 +10,17 @@ The editor's HTML goes through three steps:
    is not from the library (another site, a pasted data: URL) is dropped.
 3. nh3 runs again over the result with the reader allowlist, so nothing but what the
    second step may write can pass, and every link gets ``rel="noopener noreferrer"``.
+
+The editor's own HTML is stored cleaned as well (``ProcessedBody.source``): the first
+step's allowlist, with library images only, each pointing at the library's own file.
+The admin loads it into the editor, so an image from another site that readers never get
+is not fetched by editors' browsers either (the admin's CSP would refuse it anyway).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
@@ -65,11 +71,18 @@ def sanitize_body(html: str) -> str:
     )
 
 
-def editor_html_to_reader_html(html: str) -> tuple[str, list[int]]:
-    """The reader HTML for an article body, and the ids of the library images it shows."""
+@dataclass(frozen=True)
+class ProcessedBody:
+    source: str  # the editor's HTML as stored: allowlisted, images from the library only
+    html: str  # what readers get
+    image_ids: list[int]  # the library images it shows
+
+
+def process_editor_html(html: str) -> ProcessedBody:
+    """The stored source, the reader HTML and the library images of an article body."""
     cleaned = sanitize_body(html)
     if not cleaned:
-        return "", []
+        return ProcessedBody("", "", [])
     images = _library_images({int(pk) for pk in IMAGE_ID.findall(cleaned)})
     renderer = _FigureRenderer(images)
     renderer.feed(cleaned)
@@ -82,7 +95,18 @@ def editor_html_to_reader_html(html: str) -> tuple[str, list[int]]:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
     )
-    return reader_html, sorted(renderer.used)
+    return ProcessedBody(renderer.source_html(), reader_html, sorted(renderer.used))
+
+
+def editor_html_to_reader_html(html: str) -> tuple[str, list[int]]:
+    """The reader HTML for an article body, and the ids of the library images it shows."""
+    rendered = process_editor_html(html)
+    return rendered.html, rendered.image_ids
+
+
+def clean_editor_html(html: str) -> str:
+    """The editor's HTML as it is stored (see ProcessedBody.source)."""
+    return process_editor_html(html).source
 
 
 def _library_images(ids: set[int]) -> dict:
@@ -99,7 +123,11 @@ def credit_html(credit: str) -> str:
 
 
 class _FigureRenderer(HTMLParser):
-    """Re-emits nh3's output, replacing library images by their pictures (step 2)."""
+    """Re-emits nh3's output, replacing library images by their pictures (step 2).
+
+    Beside the reader HTML it writes the cleaned source: the same text and structure,
+    each library image as ``<img src="<its file>" alt data-file>``, other images dropped.
+    """
 
     VOID = {"br", "hr", "img"}
 
@@ -108,11 +136,15 @@ class _FigureRenderer(HTMLParser):
         self.images = images
         self.used: set[int] = set()
         self.out: list[str] = []
+        self.source: list[str] = []
         # One entry per open <figure>: the credit to show and whether a caption came.
         self.figures: list[dict] = []
 
     def html(self) -> str:
         return "".join(self.out)
+
+    def source_html(self) -> str:
+        return "".join(self.source)
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":
@@ -121,6 +153,7 @@ class _FigureRenderer(HTMLParser):
         if tag == "figure":
             self.figures.append({"credit": "", "captioned": False})
         self.out.append(f"<{tag}{_attributes(attrs)}>")
+        self.source.append(f"<{tag}{_attributes(attrs)}>")
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -140,9 +173,11 @@ class _FigureRenderer(HTMLParser):
             if figure["credit"] and not figure["captioned"]:
                 self.out.append(f"<figcaption>{credit_html(figure['credit'])}</figcaption>")
         self.out.append(f"</{tag}>")
+        self.source.append(f"</{tag}>")
 
     def handle_data(self, data):
         self.out.append(escape(data, quote=False))
+        self.source.append(escape(data, quote=False))
 
     def _image(self, attrs: dict[str, str | None]) -> None:
         try:
@@ -150,6 +185,8 @@ class _FigureRenderer(HTMLParser):
         except (KeyError, ValueError):
             return  # not from the library: dropped
         self.used.add(image.pk)
+        source_attrs = [("src", image.fallback_url), ("alt", attrs.get("alt") or "")]
+        self.source.append(f"<img{_attributes([*source_attrs, ('data-file', str(image.pk))])}>")
         alt = (attrs.get("alt") or "").strip() or image.alt_text
         self.out.append(picture_html(image, alt=alt, sizes=BODY_IMAGE_SIZES, lazy=True))
         if self.figures and image.credit:

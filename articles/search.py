@@ -3,8 +3,10 @@
 Each article's vector is built by PostgreSQL itself (Article.search_vector, a stored
 generated column with a GIN index) in its own language's configuration: 'greek' (the
 Snowball stemmer folds case and accents, so "ΖΕΛΕΝΣΚΙ", "Ζελένσκι" and "ζελενσκι" are
-one word) or 'english'. A reader's query is parsed in both configurations and the two
-are OR-ed, so it finds articles of either language with one index scan.
+one word) or 'english'. Its tag names enter in both configurations, weighted between
+the headline and the lead (see articles/search_vector.py). A reader's query is
+parsed in both configurations and the two are OR-ed, so it finds articles of either
+language with one index scan.
 """
 
 from __future__ import annotations

@@ -33,10 +33,18 @@ def body_text(field: str = "body_html"):
 
 
 def search_document():
-    """Headline weighs most (A), then the lead (B), then the body text (C)."""
+    """Headline weighs most (A), then the tag names (B), the lead (C) and the body text (D).
+
+    Tags are the newsroom's own words for what an article is about, so they enter in both
+    configurations whatever the article's language: an English article tagged «Ουκρανία»
+    is found by a Greek search for «ουκρανια». (Article.search_tag_names holds them: a
+    generated column cannot read the tags table.)
+    """
     config = search_config()
     return (
         SearchVector("headline", config=config, weight="A")
-        + SearchVector("lead", config=config, weight="B")
-        + SearchVector(body_text(), config=config, weight="C")
+        + SearchVector("search_tag_names", config=SearchConfig("greek"), weight="B")
+        + SearchVector("search_tag_names", config=SearchConfig("english"), weight="B")
+        + SearchVector("lead", config=config, weight="C")
+        + SearchVector(body_text(), config=config, weight="D")
     )

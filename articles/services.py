@@ -38,8 +38,10 @@ from articles.models import (
     Image,
     ReadCount,
     article_history,
+    is_slug_of,
+    unique_slug,
 )
-from articles.sanitize import editor_html_to_reader_html
+from articles.sanitize import process_editor_html
 from newsportal.caching import scopes
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ def save_article(
         if article.pk:
             previous = Article.objects.select_for_update().filter(pk=article.pk).first()
         old_tags = set(previous.tags.names()) if previous else set()
+        if _slug_follows_headline(previous, article, now):
+            article.slug = unique_slug(Article, article.headline, exclude_pk=article.pk)
         new_tags = old_tags if tag_names is None else set(tag_names)
 
         if previous is not None and previous.has_been_public(now):
@@ -190,6 +194,19 @@ def restore_revision(*, article: Article, revision, editor=None) -> Article:
     )
 
 
+def _slug_follows_headline(previous: Article | None, article: Article, now: datetime) -> bool:
+    """A new headline gets a new address while no reader has seen the article, unless an
+    editor typed the address (it was not the one filled in from the headline) or changes it
+    in this very save. Once published, the address stays: links to it are out there."""
+    return (
+        previous is not None
+        and not previous.has_been_public(now)
+        and article.headline != previous.headline
+        and article.slug == previous.slug
+        and is_slug_of(previous.slug, previous.headline)
+    )
+
+
 def _content_changed(previous: Article, article: Article) -> bool:
     return any(getattr(previous, name) != getattr(article, name) for name in CONTENT_FIELDS)
 
@@ -282,12 +299,13 @@ def delete_image(*, image: Image) -> None:
 
 
 def refresh_bodies_showing(*, image: Image) -> int:
-    """Render again the body of each article showing ``image`` (its credit or alt changed)."""
+    """Render again the body of each article showing ``image`` (its credit or alt changed,
+    or its files: the stored source points the editor at the image's current file)."""
     count = 0
     for article in Article.objects.filter(body_images=image).only("body", "language"):
         with override(article.language):
-            html, _ids = editor_html_to_reader_html(article.body)
-        Article.objects.filter(pk=article.pk).update(body_html=html)
+            rendered = process_editor_html(article.body)
+        Article.objects.filter(pk=article.pk).update(body=rendered.source, body_html=rendered.html)
         count += 1
     return count
 

@@ -1,8 +1,8 @@
 """Side effects of content changes: new versions of the scopes readers see (after the
-commit; newsportal/caching/scopes.py) and revision tags."""
+commit; newsportal/caching/scopes.py), revision tags and the tag names in the search vector."""
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
@@ -94,3 +94,34 @@ def keep_tag_names_in_revision(sender, instance, history_instance, **kwargs):
     if names is None:
         names = sorted(instance.tags.names()) if instance.pk else []
     history_instance.tag_names = list(names)
+
+
+@receiver(m2m_changed, sender=TaggedArticle)
+def search_follows_tags(sender, instance, action, pk_set, **kwargs):
+    """An article's tag names enter its search vector in the same transaction as the change
+    (article.tags.add/remove/set/clear: the admin, the services, the demo data)."""
+    if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
+        Article.objects.filter(pk=instance.pk).refresh_search_tag_names()
+        # Search results are kept per version of the article lists (articles/search.py).
+        _changed_on_commit(scopes.ARTICLES)
+
+
+@receiver(post_save, sender=Tag)
+def search_follows_tag_name(sender, instance, created, **kwargs):
+    """A renamed tag is searched by its new name in every article that has it."""
+    if not created:
+        Article.objects.filter(tagged_items__tag=instance).refresh_search_tag_names()
+
+
+@receiver(pre_delete, sender=Tag)
+def note_articles_of_deleted_tag(sender, instance, **kwargs):
+    instance._search_article_ids = list(
+        TaggedArticle.objects.filter(tag=instance).values_list("content_object_id", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Tag)
+def search_forgets_deleted_tag(sender, instance, **kwargs):
+    ids = getattr(instance, "_search_article_ids", None)
+    if ids:
+        Article.objects.filter(pk__in=ids).refresh_search_tag_names()

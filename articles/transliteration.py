@@ -26,6 +26,14 @@ _GREEK_LETTERS = set(_SINGLE)
 
 _DIAERESIS = "\u0308"
 
+# Slugs are cut at a word boundary within this many characters: the words of a headline
+# that say what it is about, not the whole sentence (Article, Category and the admin's JS).
+SLUG_MAX_LENGTH = 80
+# Between two letters these join them; anything else that is not a letter or a digit
+# separates two words.
+_APOSTROPHES = frozenset("'\u2019")
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+
 
 def _letters(text: str) -> list[tuple[str, bool]]:
     """Lower-case letters without accents, each with a flag for a diaeresis.
@@ -80,11 +88,46 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
-def slugify_greek(text: str, max_length: int = 200) -> str:
-    """A lower-case ASCII slug of ``text``, cut at a word boundary within ``max_length``."""
-    latin = transliterate(text)
-    ascii_text = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+def slugify_greek(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """A lower-case ASCII slug of ``text``, cut at a word boundary within ``max_length``.
+
+    Words stay apart: every run of characters that are neither letters nor digits (spaces,
+    hyphens, en and em dashes, slashes, colons, quotes, any punctuation) becomes one hyphen,
+    so «Ρωσία–ΗΠΑ» is "rosia-ipa". An apostrophe inside a word is dropped instead
+    ("Trump's" is "trumps"). Letters with no Latin spelling are dropped without splitting
+    the word. static/js/admin-slug.js does the same in the admin (tests/slug_cases.json).
+    """
+    latin = unicodedata.normalize("NFKD", transliterate(text).lower())
+    words = []
+    for word in _words(latin):
+        ascii_word = _NOT_ASCII_WORD.sub("", word)
+        if ascii_word:
+            words.append(ascii_word)
+    slug = "-".join(words)
     if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+        # The longest run of whole words that fits; one over-long word is cut.
+        head = slug[: max_length + 1]
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:max_length]
     return slug
+
+
+def _is_word_char(char: str) -> bool:
+    """A letter or a digit of any script (Unicode categories L and N)."""
+    return unicodedata.category(char)[0] in "LN"
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``: runs of letters and digits; accents and other marks dropped."""
+    chars = [char for char in text if unicodedata.category(char)[0] != "M"]
+    words, word = [], ""
+    for i, char in enumerate(chars):
+        if _is_word_char(char):
+            word += char
+        elif char in _APOSTROPHES and word and i + 1 < len(chars) and _is_word_char(chars[i + 1]):
+            continue  # "Trump's": one word
+        elif word:
+            words.append(word)
+            word = ""
+    if word:
+        words.append(word)
+    return words

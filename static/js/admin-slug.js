@@ -63,17 +63,57 @@
     return out;
   }
 
+  // The same rule as slugify_greek(): runs of anything but letters and digits separate
+  // words, an apostrophe inside a word joins it, marks are dropped, letters with no Latin
+  // spelling vanish without splitting the word; cut at a word boundary within 80 characters.
+  var SLUG_MAX_LENGTH = 80;
+  var marks = /\p{M}/gu;
+  var apostropheInWord = /(?<=[\p{L}\p{N}])['\u2019](?=[\p{L}\p{N}])/gu;
+  var separators = /[^\p{L}\p{N}]+/u;
+  var notAsciiWord = /[^a-z0-9]+/g;
+
   function urlify(text, maxLength) {
-    var ascii = transliterate(text).normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
-    var slug = ascii.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-    if (maxLength && slug.length > maxLength) {
-      slug = slug.slice(0, maxLength).replace(/-[^-]*$/, "") || slug.slice(0, maxLength);
+    var limit = Math.min(maxLength || SLUG_MAX_LENGTH, SLUG_MAX_LENGTH);
+    var latin = transliterate(text).toLowerCase().normalize("NFKD").replace(marks, "");
+    var words = latin.replace(apostropheInWord, "").split(separators)
+      .map(function (word) { return word.replace(notAsciiWord, ""); })
+      .filter(function (word) { return word !== ""; });
+    var slug = words.join("-");
+    if (slug.length > limit) {
+      var head = slug.slice(0, limit + 1);
+      slug = head.indexOf("-") !== -1 ? head.slice(0, head.lastIndexOf("-")) : slug.slice(0, limit);
     }
     return slug;
+  }
+
+  // A slug the headline filled in, possibly made unique with -2, -3... (as the server does).
+  function isSlugOf(slug, headline) {
+    var base = urlify(headline) || "arthro";
+    var match = /^(.*)-(\d+)$/.exec(slug);
+    return slug === base || (match !== null && match[1] === base && Number(match[2]) >= 2);
+  }
+
+  // On an article nobody has seen yet (the form marks its slug field), the slug follows the
+  // headline for as long as it is the one filled in from it: on the add page as Django's
+  // prepopulate does, and on the change page of a draft too. Typing a slug stops it.
+  function followHeadline() {
+    var slug = document.querySelector("input[data-follows-headline]");
+    var headline = document.getElementById("id_headline");
+    if (!slug || !headline) { return; }
+    var following = slug.value === "" || isSlugOf(slug.value, headline.value);
+    slug.addEventListener("input", function () { following = false; });
+    function update() {
+      if (following) { slug.value = urlify(headline.value, Number(slug.maxLength) || 0); }
+    }
+    headline.addEventListener("input", update);
+    headline.addEventListener("change", update);
   }
 
   // Django's urlify.js loads after this file and defines its own URLify; replace it once
   // every script has run (prepopulate.js looks URLify up at each keystroke).
   window.transliterateGreek = transliterate;
-  window.addEventListener("DOMContentLoaded", function () { window.URLify = urlify; });
+  window.addEventListener("DOMContentLoaded", function () {
+    window.URLify = urlify;
+    followHeadline();
+  });
 })();

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0018_reserve_corrections_and_authors_paths'),
+        ('articles', '0019_article_search_tag_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
