@@ -4,7 +4,8 @@ Our catalog (locale/el/LC_MESSAGES/django.po) translates them; locale paths come
 Django's catalogs, so the admin shows ours. Listing them here is what keeps them in the
 catalog: `make messages` keeps only the strings it finds in our code. The admin's
 JavaScript words are listed the same way in admin_translations.js. Nothing calls these
-at run time; tests/newsportal/test_admin_translations.py checks each has Greek.
+at run time. tests/newsportal/test_admin_translations.py fails when a word of Django's
+admin or auth apps (after an upgrade, say) is English in both Django's catalog and ours.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
