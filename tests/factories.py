@@ -14,7 +14,15 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import services
-from articles.models import Article, Category, FlashItem, Image, PreviewLink, Tag
+from articles.models import (
+    Article,
+    BreakingBanner,
+    Category,
+    FlashItem,
+    Image,
+    PreviewLink,
+    Tag,
+)
 from comments.models import BlockedAddress, BlockedWord, Comment, CommentReport, ModerationLogEntry
 
 
@@ -246,3 +254,14 @@ class AccessFailureLogFactory(factory.django.DjangoModelFactory):
     http_accept = "text/html"
     path_info = "/admin/login/"
     locked_out = True
+
+
+class BreakingBannerFactory(factory.django.DjangoModelFactory):
+    """A breaking-news banner shown now, for the next hour."""
+
+    class Meta:
+        model = BreakingBanner
+
+    text = factory.Sequence(lambda n: f"ΕΚΤΑΚΤΟ: ισχυρός σεισμός στην Κρήτη, ενημέρωση {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))
+    ends_at = factory.LazyAttribute(lambda banner: banner.starts_at + timedelta(hours=1))

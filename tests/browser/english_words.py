@@ -36,7 +36,9 @@ NOT_WORDS = re.compile(
     """,
     re.VERBOSE,
 )
-LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+# A run of Latin letters that no other letter touches: a Latin letter inside a Greek word
+# («βλaκaς», the blocked-words help showing a look-alike) is not an English word.
+LATIN_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]+(?:['’-][A-Za-z]+)*(?![^\W\d_])")
 
 COLLECT_TEXT = """() => {
   const skipped = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"]);
@@ -86,6 +88,8 @@ def english_words(texts, content_words: set[str]) -> list[tuple[str, str, str]]:
     found = []
     for text, where in texts:
         for word in latin_words(text):
+            if len(word) == 1:
+                continue  # a letter named in a text ("with a Latin a"), a list marker
             if word.lower() in allowed or word.lower() in content_words:
                 continue
             found.append((word, where, text[:160]))

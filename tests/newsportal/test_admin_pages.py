@@ -27,6 +27,7 @@ from tests.factories import (
     ArticleFactory,
     BlockedAddressFactory,
     BlockedWordFactory,
+    BreakingBannerFactory,
     CategoryFactory,
     CommentFactory,
     CommentReportFactory,
@@ -159,6 +160,15 @@ def flash_items():
     ]
 
 
+def breaking_banners():
+    return [
+        BreakingBannerFactory(
+            link="https://example.com/live", created_by=UserFactory(username="desk")
+        ),
+        BreakingBannerFactory(link="", created_by=None),
+    ]
+
+
 def comments():
     moderator = UserFactory(username="decider")
     parent = CommentFactory(email="reader@example.com")
@@ -211,6 +221,7 @@ BUILDERS = {
     "articles.Image": images,
     "articles.PreviewLink": preview_links,
     "articles.FlashItem": flash_items,
+    "articles.BreakingBanner": breaking_banners,
     "comments.Comment": comments,
     "comments.BlockedWord": blocked_words,
     "comments.BlockedAddress": blocked_addresses,
