@@ -18,6 +18,7 @@ from articles.models import (
     Article,
     BreakingBanner,
     Category,
+    Correction,
     FlashItem,
     Image,
     PreviewLink,
@@ -265,3 +266,15 @@ class BreakingBannerFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"ΕΚΤΑΚΤΟ: ισχυρός σεισμός στην Κρήτη, ενημέρωση {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))
     ends_at = factory.LazyAttribute(lambda banner: banner.starts_at + timedelta(hours=1))
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    """A correction of a published article, made by an editor."""
+
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = "Το ποσό είναι 1,2 δισ. ευρώ και όχι 12 δισ. όπως γράφτηκε αρχικά."
+    created_by = factory.SubFactory(UserFactory)

@@ -41,6 +41,7 @@ from tests.factories import (
     CategoryFactory,
     CommentFactory,
     CommentReportFactory,
+    CorrectionFactory,
     FlashItemFactory,
     ImageFactory,
     TagFactory,
@@ -114,6 +115,7 @@ def newsroom() -> dict:
         headline="Αύριο οι ανακοινώσεις", published_at=now + timedelta(days=1)
     )
     ArticleFactory(headline="Αποσύρθηκε", status=Article.Status.UNPUBLISHED)
+    CorrectionFactory(article=published, created_by=editor)
     preview.create_preview_link(article=scheduled, created_by=editor, note="Νομική υπηρεσία")
     preview.create_preview_link(article=scheduled, created_by=editor)
     locks.acquire_lock(article=scheduled, user=colleague)  # "Μαρία is editing it"
@@ -354,7 +356,8 @@ def test_every_admin_page_an_editor_or_a_moderator_opens_is_in_greek(
         "editor": ["articles_article_change", "articles_image_change", "articles_flashitem_add",
                    "articles_previewlink_changelist", "articles_article_simple_history",
                    "articles_article_preview_links", "articles_article_history",
-                   "articles_tag_delete", "articles_breakingbanner_change", "password_change"],
+                   "articles_tag_delete", "articles_breakingbanner_change",
+                   "articles_correction_change", "password_change"],
         "moderator": ["comments_comment_changelist", "comments_comment_change",
                       "comments_blockedword_add", "comments_blockedaddress_change",
                       "comments_moderationlogentry_change", "comments_comment_history"],

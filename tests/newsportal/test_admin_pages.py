@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 
-from articles.models import SECTION_PALETTE, Article, CommentModeration, FlashItem
+from articles.models import SECTION_PALETTE, Article, CommentModeration, Correction, FlashItem
 from comments.models import BlockedAddress, Comment, ModerationLogEntry
 from tests.factories import (
     AccessAttemptFactory,
@@ -31,6 +31,7 @@ from tests.factories import (
     CategoryFactory,
     CommentFactory,
     CommentReportFactory,
+    CorrectionFactory,
     FlashItemFactory,
     GroupFactory,
     ImageFactory,
@@ -169,6 +170,13 @@ def breaking_banners():
     ]
 
 
+def corrections():
+    return [
+        CorrectionFactory(),
+        CorrectionFactory(kind=Correction.Kind.CLARIFICATION, created_by=None),
+    ]
+
+
 def comments():
     moderator = UserFactory(username="decider")
     parent = CommentFactory(email="reader@example.com")
@@ -222,6 +230,7 @@ BUILDERS = {
     "articles.PreviewLink": preview_links,
     "articles.FlashItem": flash_items,
     "articles.BreakingBanner": breaking_banners,
+    "articles.Correction": corrections,
     "comments.Comment": comments,
     "comments.BlockedWord": blocked_words,
     "comments.BlockedAddress": blocked_addresses,
