@@ -21,7 +21,6 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import JavaScriptCatalog
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag as TaggitTag
@@ -272,6 +271,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only (another editor holds the lock, or a viewer): the article's tags as a
+        # list, not the two fields that change them (the admin would show their names).
+        return [
+            (name, {**options, "fields": ["tag_list"]})
+            if "tag_choices" in options["fields"]
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("Tags"))
+    def tag_list(self, obj):
+        return ", ".join(sorted(obj.tags.names())) or "—"
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.has_been_public():
@@ -351,12 +367,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            # The body editor's words (djangojs catalog in locale/), added to the admin's.
-            path(
-                "editor-i18n.js",
-                wrap(JavaScriptCatalog.as_view(packages=["articles"]), cacheable=True),
-                name="articles_article_editor_i18n",
-            ),
             path(
                 "<int:object_id>/preview/",
                 wrap(self.preview_view),

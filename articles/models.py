@@ -1067,7 +1067,14 @@ class PreviewLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.article} ({self.note or self.created_at:%Y-%m-%d %H:%M})"
+        # The note when there is one, otherwise when the link was made (Athens time, as
+        # the admin shows every time); a note is text and takes no date format.
+        label = self.note or (
+            timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M")
+            if self.created_at
+            else ""
+        )
+        return f"{self.article} ({label})" if label else str(self.article)
 
     def is_active(self, now: datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())

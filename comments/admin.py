@@ -311,9 +311,13 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedWord)
 class BlockedWordAdmin(admin.ModelAdmin):
-    list_display = ["phrase", "normalised", "created_at"]
+    list_display = ["phrase", "normalised_form", "created_at"]
     search_fields = ["phrase", "normalised"]
     fields = ["phrase"]
+
+    @admin.display(description=_("normalised form"), ordering="normalised")
+    def normalised_form(self, word: BlockedWord) -> str:
+        return word.normalised
 
 
 class BlockedAddressForm(forms.ModelForm):

@@ -12,6 +12,7 @@ class NewsportalConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from newsportal import (
+            admin_site,
             checks,  # noqa: F401 - registers the deploy checks
             signals,  # noqa: F401 - logs security events
         )
@@ -23,3 +24,4 @@ class NewsportalConfig(AppConfig):
         request_finished.connect(scopes.request_ended, dispatch_uid="caching-request-ended")
 
         admin.site.login_form = AdminLoginForm
+        admin_site.configure(admin.site)

@@ -1,18 +1,30 @@
 """Factories that give valid, published objects by default; tests spell out only what they test."""
 
 import io
+import uuid
 from datetime import timedelta
 
 import factory
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import services
-from articles.models import Article, Category, FlashItem, Image
-from comments.models import Comment
+from articles.models import (
+    Article,
+    BreakingBanner,
+    Category,
+    Correction,
+    FlashItem,
+    Image,
+    PreviewLink,
+    Tag,
+)
+from comments.models import BlockedAddress, BlockedWord, Comment, CommentReport, ModerationLogEntry
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -135,3 +147,134 @@ class FlashItemFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Σύντομη είδηση από το δελτίο, αριθμός {n}")
     status = FlashItem.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30))
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Ετικέτα {n}")
+
+
+class PreviewLinkFactory(factory.django.DjangoModelFactory):
+    """A working preview link of a draft, made by an editor for someone named in the note."""
+
+    class Meta:
+        model = PreviewLink
+
+    article = factory.SubFactory(ArticleFactory, status=Article.Status.DRAFT, published_at=None)
+    key = factory.LazyFunction(uuid.uuid4)
+    note = "Νομική υπηρεσία"
+    created_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda link: link.created_at + timedelta(days=2))
+
+
+class CommentReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommentReport
+
+    comment = factory.SubFactory(CommentFactory)
+    ip_hash = factory.Sequence(lambda n: f"{n:064x}")
+    reason = CommentReport.Reason.ABUSIVE
+
+
+class ModerationLogEntryFactory(factory.django.DjangoModelFactory):
+    """A log line as the services write it; the comment's status is not changed here."""
+
+    class Meta:
+        model = ModerationLogEntry
+
+    comment = factory.SubFactory(CommentFactory)
+    moderator = factory.SubFactory(UserFactory)
+    action = ModerationLogEntry.Action.APPROVED
+    previous_status = Comment.Status.PENDING
+    note = "Ελέγχθηκε μετά από αναφορά."
+
+
+class BlockedWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BlockedWord
+
+    phrase = factory.Sequence(lambda n: f"απαγορευμένη{n}")
+
+
+class BlockedAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BlockedAddress
+
+    kind = BlockedAddress.Kind.EMAIL
+    value = factory.Sequence(lambda n: f"spammer{n}@example.com")
+    note = "Διαφημίσεις σε πολλά άρθρα."
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Ομάδα {n}")
+
+
+class AccessAttemptFactory(factory.django.DjangoModelFactory):
+    """django-axes' record of failed logins from one address (what a lockout reads)."""
+
+    class Meta:
+        model = AccessAttempt
+
+    user_agent = "Mozilla/5.0 (test)"
+    ip_address = "192.0.2.10"
+    username = "editor"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+    get_data = ""
+    post_data = "username=editor"
+    failures_since_start = 3
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    user_agent = "Mozilla/5.0 (test)"
+    ip_address = "192.0.2.11"
+    username = "editor"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+    logout_time = factory.LazyFunction(timezone.now)
+    session_hash = "0" * 64
+
+
+class AccessFailureLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessFailureLog
+
+    user_agent = "Mozilla/5.0 (test)"
+    ip_address = "192.0.2.12"
+    username = "editor"
+    http_accept = "text/html"
+    path_info = "/admin/login/"
+    locked_out = True
+
+
+class BreakingBannerFactory(factory.django.DjangoModelFactory):
+    """A breaking-news banner shown now, for the next hour."""
+
+    class Meta:
+        model = BreakingBanner
+
+    text = factory.Sequence(lambda n: f"ΕΚΤΑΚΤΟ: ισχυρός σεισμός στην Κρήτη, ενημέρωση {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))
+    ends_at = factory.LazyAttribute(lambda banner: banner.starts_at + timedelta(hours=1))
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    """A correction of a published article, made by an editor."""
+
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Correction.Kind.CORRECTION
+    text = "Το ποσό είναι 1,2 δισ. ευρώ και όχι 12 δισ. όπως γράφτηκε αρχικά."
+    created_by = factory.SubFactory(UserFactory)

@@ -1,6 +1,6 @@
 /* Greek (or English) words for the rich-text editor (django-prose-editor).
-   Its dialogs already ask window.gettext, whose catalog ArticleAdmin serves
-   (editor-i18n.js); its toolbar labels do not, so this script translates the buttons'
+   Its dialogs already ask window.gettext, whose catalog every admin page loads
+   (/admin/jsi18n/, Django's words with ours); its toolbar labels do not, so this script translates the buttons'
    titles and aria-labels and the heading menu once an editor is ready.
    The gettext_noop lists below are what `makemessages -d djangojs` collects. */
 (function () {
@@ -26,7 +26,9 @@
     gettext_noop("horizontal rule"), gettext_noop("figure"), gettext_noop("bold"),
     gettext_noop("italic"), gettext_noop("insert link"), gettext_noop("remove link"),
     gettext_noop("undo"), gettext_noop("redo"), gettext_noop("Heading 2"),
-    gettext_noop("Heading 3"), gettext_noop("Heading 4"), gettext_noop("Paragraph")
+    gettext_noop("Heading 3"), gettext_noop("Heading 4"), gettext_noop("Paragraph"),
+    // The heading menu's button names the kind of block the caret is in.
+    gettext_noop("heading 2"), gettext_noop("heading 3"), gettext_noop("heading 4")
   ];
   var known = {};
   labels.forEach(function (label) { known[label] = true; });

@@ -145,7 +145,7 @@ def test_double_submit_of_one_form_stores_one_comment_and_acknowledges_both(
         ("body", "ήχος\x07", "U+0007"),
         ("name", "", "Γράψτε το όνομα"),
         ("name", "Ν" * 61, "60 χαρακτήρες"),
-        ("email", "όχι-email", "έγκυρη διεύθυνση e-mail"),
+        ("email", "όχι-email", "έγκυρη ηλεκτρονική διεύθυνση"),
     ],
     ids=["empty", "blank", "too-long", "nul", "control", "no-name", "long-name", "email"],
 )
