@@ -77,12 +77,15 @@ def _strip(request, args: list[str]) -> dict[str, str]:
 
 
 def ranked_list(name: str, template_name: str, articles) -> str:
-    """A ranked list's HTML, kept a minute per language and version of the lists."""
+    """A ranked list's HTML, kept a minute per language and version of the lists, in the
+    shared cache too: the list is a live part of stored pages (the article page's side
+    column), so a worker that has not rendered it yet must not pay a query on a hit."""
     return fragment(
         name,
         scopes=(scopes.SITE, scopes.ARTICLES),
         render=lambda: render_to_string(template_name, {"articles": list(articles())}),
         timeout=RANKED_SECONDS,
+        shared=True,
     )
 
 

@@ -1,4 +1,5 @@
-"""Share cards and structured data of an article page: Open Graph, Twitter card, JSON-LD.
+"""Share cards and structured data of an article page: Open Graph, Twitter card, JSON-LD
+(NewsArticle and BreadcrumbList), and the links that share it.
 
 Every value is plain text here; templates escape attribute values, and the JSON-LD is
 escaped by `json_ld_script` so that no headline can close the script element.
@@ -8,14 +9,17 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 # Open Graph wants a territory with the language.
 OG_LOCALES = {"el": "el_GR", "en": "en_GB"}
@@ -30,6 +34,19 @@ JSON_SCRIPT_ESCAPES = {
     0x2028: "\\u2028",
     0x2029: "\\u2029",
 }
+
+
+def og_locales(language: str | None = None) -> list[tuple[str, str]]:
+    """og:locale of a page: its interface language (an /en/ page is the English edition,
+    even over a Greek article), and each other edition as og:locale:alternate."""
+    current = language or translation.get_language() or settings.LANGUAGE_CODE
+    properties = [("og:locale", OG_LOCALES.get(current, OG_LOCALES[settings.LANGUAGE_CODE]))]
+    properties += [
+        ("og:locale:alternate", locale)
+        for code, locale in OG_LOCALES.items()
+        if code != current and code in dict(settings.LANGUAGES)
+    ]
+    return properties
 
 
 def local_iso(moment) -> str:
@@ -67,7 +84,6 @@ def open_graph(article, tags, request) -> list[tuple[str, str]]:
         ("og:title", article.headline),
         ("og:description", description(article)),
         ("og:url", canonical_url(article, request)),
-        ("og:locale", OG_LOCALES.get(article.language, "el_GR")),
     ]
     image = hero(article, request)
     if image:
@@ -161,6 +177,65 @@ def news_article(article, tags, request) -> dict:
             "height": image["height"],
         }
     return data
+
+
+def breadcrumb_list(article, request) -> dict:
+    """schema.org BreadcrumbList of the page's breadcrumb: the edition's home page, the
+    article's section, the article."""
+    crumbs = [
+        (settings.SITE_NAME, request.build_absolute_uri(reverse("articles:home"))),
+        (article.category.name, request.build_absolute_uri(article.category.get_absolute_url())),
+        (Truncator(article.headline).chars(110), canonical_url(article, request)),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def share_links(article, request) -> list[dict]:
+    """Plain links to each service's own share address (no script of theirs on our pages,
+    no request to them until a reader clicks), then e-mail and the page's own address,
+    which our script (static/js/share.js) turns into a copy-to-clipboard button."""
+    url = canonical_url(article, request)
+    title = article.headline
+    text = f"{title} {url}"
+    return [
+        {
+            "name": "facebook",
+            "label": "Facebook",
+            "href": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+            "external": True,
+        },
+        {
+            "name": "x",
+            "label": "X",
+            "href": "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
+            "external": True,
+        },
+        {
+            "name": "viber",
+            "label": "Viber",
+            "href": "viber://forward?" + urlencode({"text": text}, quote_via=quote),
+            "external": False,
+        },
+        {
+            "name": "whatsapp",
+            "label": "WhatsApp",
+            "href": "https://wa.me/?" + urlencode({"text": text}, quote_via=quote),
+            "external": True,
+        },
+        {
+            "name": "email",
+            "label": gettext("E-mail"),
+            "href": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+            "external": False,
+        },
+    ]
 
 
 def json_ld_script(data: dict) -> SafeString:

@@ -8,7 +8,7 @@ and body_html is the comment's text escaped (and linked) when it was saved.
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -34,13 +34,16 @@ def _nodes(nodes, labels, language, comments_open, root) -> SafeString:
 
 def _node(node, labels, language, comments_open, root) -> SafeString:
     comment = node.comment
-    pk, name = comment.pk, comment.name
+    pk = comment.pk
+    # A reader's name is written in the article's language as far as the page can tell:
+    # on an English page over a Greek article, screen readers then say it in Greek.
+    name = format_html('<bdi lang="{}">{}</bdi>', language, comment.name)
     reply = ""
     if comments_open:
         reply = format_html(
             '<a class="comment__reply" href="{}{}/reply/" data-reply-to="{}" '
             'data-reply-name="{}">{}<span class="visually-hidden"> {}</span></a>',
-            root, pk, pk, name, labels["reply"], labels["reply_to"] % {"name": name},
+            root, pk, pk, comment.name, labels["reply"], _with_name(labels["reply_to"], name),
         )  # fmt: skip
     replies = ""
     if node.replies:
@@ -53,11 +56,17 @@ def _node(node, labels, language, comments_open, root) -> SafeString:
     return format_html(
         '<li class="comment" id="comment-{}"><article class="comment__card" '
         'aria-labelledby="comment-{}-author"><header class="comment__header">'
-        '<strong class="comment__author" id="comment-{}-author"><bdi>{}</bdi></strong>'
+        '<strong class="comment__author" id="comment-{}-author">{}</strong>'
         '<a class="comment__time" href="#comment-{}">{}</a></header>'
         '<div class="comment__body" lang="{}">{}</div><p class="comment__actions">{}'
         '<a class="comment__report" href="{}{}/report/" data-report>{}'
         '<span class="visually-hidden"> {}</span></a></p></article>{}</li>',
         pk, pk, pk, name, pk, time_html(comment.created_at), language, body,
-        reply, root, pk, labels["report"], labels["report_of"] % {"name": name}, replies,
+        reply, root, pk, labels["report"], _with_name(labels["report_of"], name), replies,
     )  # fmt: skip
+
+
+def _with_name(label: str, name: SafeString) -> SafeString:
+    """A translated label around a reader's name: the label's text escaped, the name's
+    markup (its language) kept."""
+    return mark_safe(conditional_escape(label) % {"name": name})  # noqa: S308  # nosemgrep  # nosec B308 B703

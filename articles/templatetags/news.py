@@ -4,6 +4,7 @@ The headline strip, the news feed sidebar and "most read" are live parts of the 
 (articles/live_parts.py), written here as markers with ``{% live %}`` (newsportal/caching).
 """
 
+import re
 from datetime import timedelta
 
 from django import template
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
 from articles import people, rendering, seo
@@ -63,7 +65,40 @@ def article_seo(context, article, tags):
     return {
         "open_graph": seo.open_graph(article, tags, request),
         "twitter": seo.twitter_card(article, request),
-        "json_ld": seo.json_ld_script(seo.news_article(article, tags, request)),
+        "json_ld": seo.json_ld_script(seo.news_article(article, tags, request))
+        + seo.json_ld_script(seo.breadcrumb_list(article, request)),
+    }
+
+
+@register.inclusion_tag("includes/og_locales.html")
+def og_locales():
+    """og:locale (the page's interface language) and og:locale:alternate, on every page."""
+    return {"properties": seo.og_locales()}
+
+
+@register.inclusion_tag("includes/share_links.html", takes_context=True)
+def share_links(context, article):
+    """Links that share an article (see seo.share_links): the page's own absolute address,
+    so they sit outside the article's memo, which knows no host."""
+    request = context["request"]
+    return {
+        "links": seo.share_links(article, request),
+        "url": seo.canonical_url(article, request),
+        "title": article.headline,
+        "language": article.language,
+    }
+
+
+@register.inclusion_tag("includes/site_menu.html", takes_context=True)
+def site_menu(context):
+    """The phone menu behind the masthead's menu button: every section, the news feed and
+    the other edition (the wide header shows these in its own rows)."""
+    request = context.get("request")
+    current = context.get("category")
+    return {
+        "categories": categories_for(request),
+        "current_category": current,
+        "languages": page_in_languages(request),
     }
 
 
@@ -144,3 +179,16 @@ def number(value) -> str:
 def display_name(user) -> str:
     """How the portal names a person (articles/people.py)."""
     return people.display_name(user)
+
+
+GREEK_LETTERS = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+@register.filter
+def in_its_language(text) -> str:
+    """A reader's words (a search query) marked lang="el" when they hold Greek letters, so
+    that an English page reads them as Greek; other words keep the page's language."""
+    text = str(text)
+    if GREEK_LETTERS.search(text):
+        return format_html('<span lang="el">{}</span>', text)
+    return conditional_escape(text)

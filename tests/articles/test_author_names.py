@@ -34,8 +34,9 @@ def test_the_article_page_names_its_author_the_same_way_in_byline_and_json_ld(cl
     html = client.get(article.get_absolute_url()).content.decode()
     byline = re.search(r'class="article__author">.*?</span></span>', html, re.S).group(0)
     assert f">{shown}</span>" in byline
-    (json_ld,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert json.loads(json_ld)["author"] == {"@type": "Person", "name": shown}
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    news = next(data for data in map(json.loads, blocks) if data["@type"] == "NewsArticle")
+    assert news["author"] == {"@type": "Person", "name": shown}
 
 
 def test_the_revision_history_names_an_editor_without_a_full_name_by_username(client):

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from articles import services
 from articles.models import Article, Author
 from articles.views import ArticleListView
+from tests.articles.test_query_budgets import ARTICLE_BUDGET
 from tests.factories import ArticleFactory, ImageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_bylines_link_to_each_authors_page_and_json_ld_names_them(
     client, maria, nikos, django_assert_max_num_queries
 ):
     article = signed("Συμφωνία για τον κατώτατο μισθό", maria, nikos)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(ARTICLE_BUDGET):
         html = client.get(article.get_absolute_url()).content.decode()
     byline = html.split('class="article__author"')[1].split("</p>")[0]
     assert '<a href="/syntaktes/maria-papadopoulou/" rel="author">Μαρία Παπαδοπούλου</a>' in byline

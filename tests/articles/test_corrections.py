@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article, Correction
+from tests.articles.test_query_budgets import ARTICLE_BUDGET
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_the_article_page_with_corrections_keeps_its_budget(
 ):
     for n in range(5):
         correct(article, text=f"Διόρθωση αριθμός {n}.")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(ARTICLE_BUDGET):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('id="correction-') == 5
 

@@ -7,7 +7,9 @@ from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
 pytestmark = pytest.mark.django_db
 
 HOME_BUDGET = 10
-ARTICLE_BUDGET = 8
+# 8 in issue 7, and one for the "most read" list that issue 17 adds below the article
+# page's feed (kept RANKED_SECONDS per content version, so a warm page pays nothing for it).
+ARTICLE_BUDGET = 9
 LISTING_BUDGET = 6
 
 

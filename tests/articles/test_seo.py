@@ -104,7 +104,7 @@ def test_article_page_has_canonical_open_graph_and_twitter_card(client, article)
 
 def test_json_ld_news_article_has_what_search_engines_read(client, article):
     page = parse(client, article.get_absolute_url())
-    (raw,) = page.json_ld
+    raw, _breadcrumb = page.json_ld
     data = json.loads(raw)
     url = HOST + article.get_absolute_url()
     assert data["@context"] == "https://schema.org"
@@ -150,10 +150,12 @@ def test_an_editors_headline_can_never_break_out_of_the_json_ld(client, headline
     html = response.content.decode()
     page = HeadParser()
     page.feed(html)
-    (raw,) = page.json_ld
+    raw, breadcrumb = page.json_ld
     assert json.loads(raw)["headline"] == headline
-    assert "<" not in raw
-    assert ">" not in raw
+    assert json.loads(breadcrumb)["itemListElement"][-1]["name"] == headline
+    for script in (raw, breadcrumb):
+        assert "<" not in script
+        assert ">" not in script
     assert html.count("<script") == html.count("</script>")
     assert "<script>alert" not in html
     assert "<img src=x" not in html
@@ -187,11 +189,43 @@ def test_a_long_lead_is_cut_for_the_description(client):
         assert page.first(key).endswith("…"), key
 
 
-def test_english_articles_declare_their_locale_and_language(client):
+def test_english_articles_declare_their_language(client):
     article = ArticleFactory(headline="Markets rally", language="en")
     page = parse(client, article.get_absolute_url())
-    assert page.first("og:locale") == "en_GB"
     assert json.loads(page.json_ld[0])["inLanguage"] == "en"
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+@pytest.mark.parametrize("kind", ["home", "article", "feed"])
+def test_og_locale_is_the_editions_language_with_the_other_as_alternate(
+    client, article, prefix, kind
+):
+    """og:locale is the page's interface: the English edition is en_GB even over a Greek
+    article (it says so under the masthead), the Greek pages el_GR."""
+    path = {"home": "/", "article": article.get_absolute_url(), "feed": "/roi-eidiseon/"}[kind]
+    page = parse(client, prefix + path)
+    english = prefix == "/en"
+    assert page.all("og:locale") == ["en_GB" if english else "el_GR"]
+    assert page.all("og:locale:alternate") == ["el_GR" if english else "en_GB"]
+
+
+def test_breadcrumb_json_ld_lists_home_section_and_article(client, article):
+    section_path, article_path = article.category.get_absolute_url(), article.get_absolute_url()
+    for prefix in ("", "/en"):
+        page = parse(client, prefix + article_path)
+        (breadcrumb,) = [json.loads(raw) for raw in page.json_ld if "BreadcrumbList" in raw]
+        assert breadcrumb["@context"] == "https://schema.org"
+        assert breadcrumb["@type"] == "BreadcrumbList"
+        items = breadcrumb["itemListElement"]
+        assert [item["@type"] for item in items] == ["ListItem"] * 3
+        assert [item["position"] for item in items] == [1, 2, 3]
+        assert [item["name"] for item in items] == ["Νέα Αγορά", "Διεθνή", article.headline]
+        assert [item["item"] for item in items] == [
+            f"{HOST}{prefix}/",
+            f"{HOST}{prefix}{section_path}",
+            f"{HOST}{prefix}{article_path}",
+        ]
+        assert page.links["canonical"] == items[-1]["item"]
 
 
 def test_other_pages_keep_their_default_description_and_no_article_tags(client, article):
@@ -199,3 +233,60 @@ def test_other_pages_keep_their_default_description_and_no_article_tags(client, 
     assert page.first("description")
     assert page.first("og:type") is None
     assert page.json_ld == []
+
+
+class LinkParser(HTMLParser):
+    """Collects the links and buttons of the share box."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.hrefs: dict[str, str] = {}
+        self.attrs: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and "share" in (attrs.get("class") or "").split():
+            self.depth = 1
+            self.attrs["box"] = attrs
+        elif self.depth and tag in ("a", "button"):
+            name = attrs["class"].split()[-1]
+            self.hrefs[name] = attrs.get("href", "")
+            self.attrs[name] = attrs
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.depth = 0
+
+
+def test_share_links_are_plain_links_to_each_service_with_the_canonical_address(client, article):
+    from urllib.parse import parse_qs, urlsplit
+
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    links = LinkParser()
+    links.feed(html)
+    url = HOST + article.get_absolute_url()
+    hrefs = {name.removeprefix("share__link--"): href for name, href in links.hrefs.items()}
+    assert set(hrefs) == {"share__link", "facebook", "x", "viber", "whatsapp", "email", "copy"}
+    assert parse_qs(urlsplit(hrefs["facebook"]).query) == {"u": [url]}
+    assert hrefs["facebook"].startswith("https://www.facebook.com/sharer/sharer.php?")
+    assert hrefs["x"].startswith("https://x.com/intent/post?")
+    assert parse_qs(urlsplit(hrefs["x"]).query) == {"url": [url], "text": [article.headline]}
+    assert hrefs["whatsapp"].startswith("https://wa.me/?")
+    assert parse_qs(urlsplit(hrefs["whatsapp"]).query) == {"text": [f"{article.headline} {url}"]}
+    assert hrefs["viber"].startswith("viber://forward?")
+    assert parse_qs(urlsplit(hrefs["viber"]).query) == {"text": [f"{article.headline} {url}"]}
+    assert hrefs["email"].startswith("mailto:?")
+    email = parse_qs(urlsplit(hrefs["email"]).query)
+    assert email == {"subject": [article.headline], "body": [url]}
+    assert hrefs["copy"] == url
+    # The browser's own share sheet: a button our script shows where the API exists.
+    assert "data-share-native" in links.attrs["share__link"]
+    for name in ("facebook", "x", "whatsapp"):
+        assert links.attrs[f"share__link--{name}"]["rel"] == "noopener noreferrer"
+    # No script, frame or stylesheet of any service: only our own files.
+    for service in ("facebook.com", "x.com", "twitter.com", "wa.me", "viber"):
+        assert f'src="https://{service}' not in html
+        assert f"src='https://{service}" not in html
+    assert links.attrs["box"]["data-share-url"] == url
