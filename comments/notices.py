@@ -11,6 +11,8 @@ The page cache neither answers nor stores a URL with this parameter (not one of 
 
 from __future__ import annotations
 
+import time
+
 from django.core import signing
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -34,8 +36,13 @@ TEXTS = {
 }
 
 
-def _signer(request) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=f"comments.notice:{network.request_ip_hash(request)}")
+# The code carries the minute it was made in, not the second: the same post sent twice at
+# once (a double click) gets the same answer, and both land on the same page.
+WINDOW = 60
+
+
+def _signer(request) -> signing.Signer:
+    return signing.Signer(salt=f"comments.notice:{network.request_ip_hash(request)}")
 
 
 def text(code: str) -> str:
@@ -44,7 +51,8 @@ def text(code: str) -> str:
 
 def url_after(request, article_url: str, code: str) -> str:
     """Where a reader lands after posting or reporting: the notice above the comments."""
-    return f"{article_url}?{PARAM}={_signer(request).sign(code)}#{ANCHOR}"
+    minute = int(time.time() // WINDOW)
+    return f"{article_url}?{PARAM}={_signer(request).sign(f'{code}.{minute}')}#{ANCHOR}"
 
 
 def read(request) -> str:
@@ -53,9 +61,11 @@ def read(request) -> str:
     if not value or len(value) > 100:
         return ""
     try:
-        code = _signer(request).unsign(value, max_age=MAX_AGE)
+        code, _, minute = _signer(request).unsign(value).rpartition(".")
     except signing.BadSignature:
         return ""
+    if not minute.isdigit() or time.time() // WINDOW - int(minute) > MAX_AGE // WINDOW:
+        return ""  # old: a link kept from an earlier visit
     return code if code in TEXTS else ""
 
 
