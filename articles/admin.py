@@ -130,6 +130,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     "published_at",
                     "author",
                     "authors",
+                    "reading_figures",
                     "language",
                     "source_line",
                     "is_featured",
@@ -288,8 +289,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def tag_list(self, obj):
         return ", ".join(sorted(obj.tags.names())) or "—"
 
+    @admin.display(description=_("length"))
+    def reading_figures(self, obj):
+        if obj is None or not obj.word_count:
+            return gettext("Counted when the article is saved.")
+        return ngettext(
+            "%(words)s words, about %(minutes)s minute to read",
+            "%(words)s words, about %(minutes)s minutes to read",
+            obj.reading_minutes,
+        ) % {
+            "words": formats.number_format(obj.word_count, force_grouping=True),
+            "minutes": obj.reading_minutes,
+        }
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "reading_figures"]
         if obj is not None and obj.has_been_public():
             # Set on first publication and kept from then on.
             readonly.append("published_at")
