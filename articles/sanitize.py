@@ -28,6 +28,7 @@ import nh3
 from django.apps import apps
 from django.utils.translation import gettext
 
+from articles.embeds import replace_addresses
 from articles.rendering import picture_html
 
 TEXT_TAGS = {
@@ -95,6 +96,8 @@ def process_editor_html(html: str) -> ProcessedBody:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
     )
+    # Addresses of posts and videos become placeholders (built, and escaped, by us).
+    reader_html = replace_addresses(reader_html)
     return ProcessedBody(renderer.source_html(), reader_html, sorted(renderer.used))
 
 

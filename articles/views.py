@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html_join
 from django.views.generic import DetailView, ListView
 
-from articles import comment_counts, rendering, seo
+from articles import comment_counts, embeds, rendering, seo
 from articles.cards import cards_by_id
 from articles.models import Article, Author, Tag
 from articles.pagination import ArticlePaginator
@@ -15,6 +15,7 @@ from newsportal.caching import scopes
 from newsportal.caching.fragments import fragment, fragment_if_kept
 from newsportal.caching.responses import page_number, shows_another_page
 
+EMBEDS_HEADER = "X-Embeds"
 # How many of each category's newest articles the home page shows.
 HOME_PER_CATEGORY = 4
 
@@ -200,6 +201,13 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("embed_providers"):
+            # Read by the CSP middleware (newsportal/csp_policy.py), kept with a stored page.
+            response[EMBEDS_HEADER] = " ".join(context["embed_providers"])
+        return response
+
     def get_context_data(self, **kwargs):
         article = self.object
         tags = self.tags_of(article)
@@ -209,6 +217,7 @@ class ArticleDetailView(DetailView):
             related_ids=related_ids,
             related_html=related_html,
             article_scope=scopes.article(article.pk),
+            embed_providers=embeds.providers_in(article.body_html),
             **kwargs,
         )
 

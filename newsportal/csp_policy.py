@@ -14,6 +14,8 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 
+from articles.embeds import frame_sources
+
 # Attributes through which a view or middleware gives a response its own policy.
 _RESPONSE_PARTS = (
     "_csp_config", "_csp_update", "_csp_replace",
@@ -44,8 +46,25 @@ def _has_own_policy(request, response) -> bool:
     return settings.DEBUG  # the stock code leaves debug error pages alone
 
 
+# A page that carries embeds names their providers here (articles/embeds.py); the header
+# never leaves the server.
+EMBEDS_HEADER = "X-Embeds"
+
+
+def _embed_frames(response) -> list[str]:
+    if EMBEDS_HEADER not in response:
+        return []
+    from_header = response[EMBEDS_HEADER].split()
+    del response[EMBEDS_HEADER]
+    return frame_sources(from_header)
+
+
 class SitePolicyCSPMiddleware(CSPMiddleware):
     def process_response(self, request, response):
+        frames = _embed_frames(response)
+        if frames and not getattr(response, "_csp_exempt", False):
+            # Exactly the frames of the providers this page embeds, on this page only.
+            response._csp_update = {"frame-src": frames}
         if _has_own_policy(request, response):
             return super().process_response(request, response)
         if HEADER not in response and not getattr(response, "_csp_exempt", False):
