@@ -28,7 +28,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from multidb import PinningReplicaRouter
 from multidb.middleware import READ_ONLY_METHODS, PinningRouterMiddleware
 from multidb.pinning import this_thread_is_pinned, unpin_this_thread
@@ -100,7 +100,7 @@ def _usable_connection(alias: str) -> bool:
         connection.close_if_health_check_failed()
         connection.ensure_connection()
         return True
-    except DatabaseError:
+    except Error:  # DatabaseError, or InterfaceError on a closed connection
         connection.close()
         return False
 
@@ -129,7 +129,7 @@ def replica_is_usable(alias: str) -> bool:
     else:
         try:
             lag = _lag(alias)
-        except DatabaseError:
+        except Error:  # DatabaseError, or InterfaceError on a closed connection
             connections[alias].close()
             logger.warning("replica %s skipped: its lag could not be read", alias)
         else:

@@ -8,7 +8,7 @@ streaming replica.
 """
 
 import pytest
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.backends.postgresql.base import DatabaseWrapper
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -205,3 +205,26 @@ def test_a_pinned_visitor_is_never_served_a_stored_page(client, replica, page_ca
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_replica_lost_in_the_middle_of_a_page_is_answered_again_from_the_primary(
+    client, replica, article, caplog
+):
+    """The replica passed its check, then went away under the request: the reader gets the
+    page from the primary, not the 503 that the lost connection would have made."""
+    lost = []
+
+    def dies_after_the_first_query(execute, sql, params, many, context):
+        if sql != db_router.LAG_SQL:
+            lost.append(sql)
+            if len(lost) > 1:
+                raise OperationalError("server closed the connection unexpectedly")
+        elif len(lost) > 1:
+            raise OperationalError("could not connect to server")
+        return execute(sql, params, many, context)
+
+    with connections[replica].execute_wrapper(dies_after_the_first_query):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200  # the primary has the article; the replica had not
+    assert len(lost) == 2
+    assert "a replica failed during" in caplog.text
