@@ -60,7 +60,8 @@ _clock = time.monotonic
 _lock = threading.Lock()
 _health: dict[str, tuple[float, bool]] = {}  # alias -> (checked at, usable), per process
 _turn = itertools.count()
-_request = threading.local()  # .replica_ok: this thread serves a reader request
+# .replica_ok: this thread serves a reader request; .alias: the replica it reads from.
+_request = threading.local()
 
 
 def replica_aliases() -> list[str]:
@@ -187,8 +188,9 @@ class ReplicaRouter(PinningReplicaRouter):
 class ReplicaPinningMiddleware(PinningRouterMiddleware):
     """Marks reader requests, pins the others to the primary, sets the pinning cookie after
     a POST (django-multidb-router's middleware), and answers a reader request again from
-    the primary when a replica failed under it. First in MIDDLEWARE but the request id: the
-    stored-page middleware's live parts read through it too."""
+    the primary when a replica failed under it. In MIDDLEWARE just before the 503 page's
+    middleware (settings.py): outside it, to answer again, and outside the stored pages,
+    whose live parts read through the router too."""
 
     def __call__(self, request):
         if not replica_aliases():
