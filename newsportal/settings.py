@@ -167,6 +167,35 @@ if DATABASE_STATEMENT_TIMEOUT_MS:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 
+# Read replicas (README, "Read replicas"): DATABASE_REPLICA_URLS, comma-separated, adds the
+# aliases replica1, replica2... that reader pages read from. Writes, the admin, migrations,
+# commands and the job queue stay on the primary, and a client who has just POSTed reads
+# from the primary for DATABASE_REPLICA_PIN_SECONDS (django-multidb-router's cookie). A
+# replica that is down or more than DATABASE_REPLICA_MAX_LAG seconds behind is skipped.
+# Unset: everything on the primary, and the router and middleware do nothing.
+from newsportal.db_router import replica_settings  # noqa: E402
+
+DATABASES.update(
+    replica_settings(
+        env_str("DATABASE_REPLICA_URLS", ""),
+        DATABASES["default"],
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+    )
+)
+REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["newsportal.db_router.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = float(env_str("DATABASE_REPLICA_MAX_LAG", "") or 10)
+MULTIDB_PINNING_COOKIE = "pin_primary"
+# Longer than the replicas ever lag while they are used (DATABASE_REPLICA_MAX_LAG).
+MULTIDB_PINNING_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 15)
+MULTIDB_PINNING_COOKIE_HTTPONLY = True
+MULTIDB_PINNING_COOKIE_SECURE = PRODUCTION
+# Before everything that reads the database (the stored pages' live parts included).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("newsportal.views.DatabaseUnavailableMiddleware"),
+    "newsportal.db_router.ReplicaPinningMiddleware",
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

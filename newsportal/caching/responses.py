@@ -142,7 +142,12 @@ def shows_another_page(request) -> None:
 
 def _has_visitor_cookie(request) -> bool:
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME in cookies or settings.MESSAGES_COOKIE_NAME in cookies
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or settings.MESSAGES_COOKIE_NAME in cookies
+        # Read replicas: who has just written reads from the primary (newsportal/db_router.py).
+        or getattr(settings, "MULTIDB_PINNING_COOKIE", "pin_primary") in cookies
+    )
 
 
 def _key(request, query: str) -> str:

@@ -133,6 +133,57 @@ class PrivatePostgres:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class PrivateReplica(PrivatePostgres):
+    """A streaming replica of a PrivatePostgres: pg_basebackup (from pgserver's binaries)
+    with a replication slot, then the copy started on a port of its own."""
+
+    def __init__(self, primary: PrivatePostgres, slot: str = "replica1") -> None:
+        super().__init__()
+        self.primary = primary
+        self.slot = slot
+        self._user = primary._user
+
+    def initialise(self) -> None:
+        from pgserver import _commands
+
+        if self._user:  # pgserver's system user owns the clusters when we are root
+            shutil.chown(self.root, self._user)
+        _commands.pg_basebackup(
+            ["-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
+             "-D", str(self.pgdata), "-R", "-X", "stream", "-c", "fast", "-C", "-S", self.slot],
+            user=self._user, timeout=120,
+        )  # fmt: skip
+        self.start()
+
+    def sql(self, statement: str) -> list[tuple]:
+        import psycopg2
+
+        connection = psycopg2.connect(self.url, connect_timeout=5)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+                return cursor.fetchall() if cursor.description else []
+        finally:
+            connection.close()
+
+    def delay(self, seconds: float) -> None:
+        """Apply the primary's changes ``seconds`` late (recovery_min_apply_delay)."""
+        self.sql(f"ALTER SYSTEM SET recovery_min_apply_delay = '{int(seconds * 1000)}ms'")
+        self.sql("SELECT pg_reload_conf()")
+
+    def destroy(self) -> None:
+        super().destroy()
+        import psycopg2
+
+        with contextlib.suppress(psycopg2.Error):  # the primary may be down
+            connection = psycopg2.connect(self.primary.url, connect_timeout=5)
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_drop_replication_slot(%s)", [self.slot])
+            connection.close()
+
+
 # --- Redis ---------------------------------------------------------------------------------
 
 
