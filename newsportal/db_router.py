@@ -228,3 +228,12 @@ class ReplicaPinningMiddleware(PinningRouterMiddleware):
             or request.path_info.startswith("/" + settings.ADMIN_URL)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         )
+
+
+def stale_read_bound() -> float | None:
+    """How long whatever this request renders may be kept (setting CACHE_STALE_READS): a
+    render from a replica may predate a change the primary already has, under the change's
+    new version; kept no longer than a replica may lag, it mends itself. None: no bound."""
+    if replica_aliases() and reads_may_use_a_replica():
+        return settings.DATABASE_REPLICA_MAX_LAG + 1
+    return None

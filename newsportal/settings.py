@@ -331,6 +331,8 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or not PROD
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)
 # Which URL names are cached, with the query parameters each reads (newsportal/cache_policies.py).
 CACHE_POLICIES = "newsportal.cache_policies.POLICIES"
+# What a render read from a lagging replica is kept no longer than that lag (db_router).
+CACHE_STALE_READS = "newsportal.db_router.stale_read_bound"
 # The publishing rule: what fell due and when the next scheduled item is (no cron).
 CACHE_SCHEDULE = "articles.scheduling.fell_due"
 # Seconds nginx or a CDN may keep an anonymous page (s-maxage): any change is seen through

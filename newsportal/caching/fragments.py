@@ -10,15 +10,34 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable, Iterable
+from functools import cache as memoized
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 from newsportal.caching.memory import Memory
 from newsportal.caching.scopes import versions_of
 
 FRAGMENTS = Memory(max_bytes=settings.FRAGMENT_MEMO_BYTES)
+
+
+@memoized
+def _stale_read_hook():
+    return import_string(settings.CACHE_STALE_READS) if settings.CACHE_STALE_READS else None
+
+
+def bounded(timeout: float | None) -> float | None:
+    """``timeout``, shortened when what was just rendered may come from a lagging replica
+    (the hook of setting CACHE_STALE_READS, newsportal/db_router.py)."""
+    hook = _stale_read_hook()
+    bound = hook() if hook else None
+    if bound is None:
+        return timeout
+    return bound if timeout is None else min(timeout, bound)
+
+
 SHARED_TIMEOUT = 600  # unused versions leave the shared cache after this
 
 
@@ -50,6 +69,7 @@ def fragment(
         value = render()
         if callable(timeout):
             timeout = timeout(value)
+        timeout = bounded(timeout)
         if shared_key:
             cache.set(shared_key, value, timeout or SHARED_TIMEOUT)
     elif callable(timeout):

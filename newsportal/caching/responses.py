@@ -36,6 +36,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.module_loading import import_string
 
 from newsportal.caching import live
+from newsportal.caching.fragments import bounded
 from newsportal.caching.memory import Memory
 from newsportal.caching.scopes import SITE, Recorder, depends_on, still_current
 from newsportal.caching.view_names import view_name_of
@@ -190,6 +191,7 @@ def _lookup(key: str) -> Entry | None:
 
 def _store(key: str, entry: Entry, lifetime: int) -> None:
     size = sum(len(c) for c in entry.chunks if isinstance(c, bytes))
+    lifetime = max(1, int(bounded(lifetime)))
     cache.set(key, entry, lifetime)
     STORED_RESPONSES.set(key, entry, size=size, timeout=lifetime)
 

@@ -112,3 +112,20 @@ def test_an_evicted_version_is_made_once_for_everyone():
     again = versions("section:999")
     assert again != first  # gone from the cache: a new version, never a stale hit
     assert versions("section:999") == again
+
+
+def test_what_may_come_from_a_lagging_replica_is_kept_only_that_long(monkeypatch, settings):
+    from newsportal import db_router
+    from newsportal.caching import fragments
+
+    kept = []
+    monkeypatch.setattr(
+        fragments.FRAGMENTS, "set", lambda key, value, size=None, timeout=None: kept.append(timeout)
+    )
+    fragments.fragment("primary", scopes=(scopes.SITE,), render=lambda: "a", timeout=60)
+    monkeypatch.setattr(fragments, "_stale_read_hook", lambda: lambda: 11)
+    fragments.fragment("replica", scopes=(scopes.SITE,), render=lambda: "b", timeout=60)
+    fragments.fragment("replica-forever", scopes=(scopes.SITE,), render=lambda: "c")
+    assert kept == [60, 11, 11]
+    # Without replicas configured the router's bound is None: nothing is shortened.
+    assert db_router.stale_read_bound() is None
