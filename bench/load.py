@@ -51,8 +51,10 @@ def _milliseconds(text: str) -> float:
 def parse_wrk(output: str) -> Result:
     try:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-        p50 = _milliseconds(re.search(r"50%\s+(\S+)", output).group(1))
-        p99 = _milliseconds(re.search(r"99%\s+(\S+)", output).group(1))
+        # The latency distribution's lines ("     50%    4.24ms"), not a "+/- Stdev" column
+        # that happens to end in 50% or 99% ("87.50%").
+        p50 = _milliseconds(re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE).group(1))
+        p99 = _milliseconds(re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE).group(1))
     except (AttributeError, ValueError):
         raise RuntimeError(f"could not read wrk's output:\n{output}") from None
     total = int(re.search(r"(\d+) requests in", output).group(1))

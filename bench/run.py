@@ -5,11 +5,18 @@ set), it starts the production profile (gunicorn, DEBUG off) on a free port agai
 own database, measures the ceiling (a tiny template and one query through the whole
 middleware stack) and then every page with wrk, and prints a table with PASS/MISS for
 each target. Results go to var/bench/<time>.json and var/bench/latest.json.
+
+The runs with Redis also measure the breaking-news moment (issue 13) against the same
+ceiling: nginx from deploy/nginx.conf.template in front of the same gunicorn (edge rows),
+the same pages while the desk and the moderators write (churn rows, bench/newsroom.py),
+a stampede on an entry that just expired, and how soon a change shows through nginx.
+Every run measures a cold article render in-process (bench/cold_render.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -19,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import datagen, load
+from bench import datagen, edge, load
 from bench.comment_posts import prepare_comment_posts
 from bench.server import Gunicorn
 from newsportal.pg_tools import create_database
@@ -32,6 +39,13 @@ PAGES_PER_CEILING = 3
 # Requests before a page's queries are counted, and requests counted.
 WARM_UP_REQUESTS = 12
 COUNTED_REQUESTS = 4
+# The pages of the breaking-news rows: through nginx, and under churn.
+BREAKING_PAGES = ("home", "category p1", "article 50 comments", "feed poll 200")
+STAMPEDE_CONNECTIONS = 200
+FRESHNESS_CHANGES = 20
+COLD_RENDERS = 40
+# Seconds nginx keeps a page fresh (the app's s-maxage, EDGE_CACHE_SECONDS).
+EDGE_SECONDS = 1
 
 
 def base_database_url() -> str:
@@ -120,8 +134,32 @@ def pages(marks: dict) -> list[dict]:
     ]
 
 
-def chosen_pages(marks: dict, only: list[str] | None) -> list[dict]:
-    return [page for page in pages(marks) if not only or page["name"] in only]
+def edge_pages(marks: dict) -> list[dict]:
+    """The breaking-news pages through nginx, each compared with its page in Django."""
+    named = {page["name"]: page for page in pages(marks)}
+    return [{**named[name], "name": f"edge {name}", "via": "nginx", "base": name}
+            for name in BREAKING_PAGES]  # fmt: skip
+
+
+def churn_pages(marks: dict) -> list[dict]:
+    """The same pages, in Django alone and through nginx, while the newsroom writes; each
+    compared with its figure without churn."""
+    named = {page["name"]: page for page in pages(marks)}
+    alone = [{**named[name], "name": f"churn {name}", "churn": True, "base": name}
+             for name in BREAKING_PAGES]  # fmt: skip
+    through = [{**named[name], "name": f"edge churn {name}", "via": "nginx", "churn": True,
+                "base": f"edge {name}"} for name in BREAKING_PAGES]  # fmt: skip
+    return alone + through
+
+
+def chosen_pages(marks: dict, only: list[str] | None, *, breaking: bool = False) -> list[dict]:
+    """The pages measured between ceilings (with ``breaking``, the edge rows too)."""
+    every = pages(marks) + (edge_pages(marks) if breaking else [])
+    return [page for page in every if not only or page["name"] in only]
+
+
+def wanted(name: str, only: list[str] | None) -> bool:
+    return not only or name in only
 
 
 def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, seconds: int,
@@ -129,26 +167,51 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                 only: list[str] | None = None) -> dict:  # fmt: skip
     log_path = OUT / "gunicorn.log"
     results = {"label": label, "pages": {}}
-    with Gunicorn(database_url=url, redis_url=redis_url, static_root=static_root,
-                  log_path=log_path, extra_env={"MEDIA_ROOT": str(media_root),
-                  "COMMENTS_RATE_PER_MINUTE": "100000000",
-                  "COMMENTS_RATE_PER_HOUR": "100000000",
-                  # Bench data is dated when it was generated; keep its comments open.
-                  "COMMENTS_CLOSE_AFTER_DAYS": "0"}) as server:  # fmt: skip
+    tag = label.replace("/", "-").replace(" ", "-")
+    counter = edge.UpstreamCounter(OUT / f"upstream-{tag}")
+    # The breaking-news rows need the shared cache (the configuration they are for).
+    breaking = redis_url is not None
+    extra_env = {
+        "MEDIA_ROOT": str(media_root),
+        "COMMENTS_RATE_PER_MINUTE": "100000000",
+        "COMMENTS_RATE_PER_HOUR": "100000000",
+        "BENCH_UPSTREAM_DIR": str(counter.directory),
+        # Bench data is dated when it was generated; keep its comments open.
+        "COMMENTS_CLOSE_AFTER_DAYS": "0",
+    }
+    with (
+        Gunicorn(database_url=url, redis_url=redis_url, static_root=static_root,
+                 log_path=log_path, extra_env=extra_env) as server,
+        contextlib.ExitStack() as stack,
+    ):  # fmt: skip
+        nginx = None
+        if breaking:
+            nginx = stack.enter_context(edge.Nginx(
+                upstream=f"127.0.0.1:{server.port}", static_root=static_root,
+                media_root=media_root, out=OUT))  # fmt: skip
+        bases = {"gunicorn": server.url, "nginx": nginx.url if nginx else None}
+
+        def measure(page: dict) -> dict:
+            base = bases[page.get("via", "gunicorn")]
+            page_tag = f"{tag}-{len(results['pages'])}"
+            result = measure_page(base, page, seconds, wrk, counter=counter, tag=page_tag)
+            results["pages"][page["name"]] = result
+            upstream = result.get("upstream")
+            print(
+                f"  {label}: {page['name']:<30} {result['rps']:8.0f} req/s  "
+                f"p50 {result['p50_ms']:.1f} ms  queries {result['queries']}"
+                + ("" if upstream is None else f"  upstream {upstream}")
+            )
+            return result
+
         # The machine is shared and its speed drifts during a run (the ceiling moved by
         # 15-25% between the start and the end of one): the ceiling is measured again after
         # every few pages, and each page is compared with the two measured around it.
         ceiling_page = {"name": "ceiling", "path": "/__bench__/ceiling/"}
         samples = [measure_page(server.url, ceiling_page, seconds, wrk)]
         print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
-        chosen = chosen_pages(marks, only)
-        for start in range(0, len(chosen), PAGES_PER_CEILING):
-            group = chosen[start : start + PAGES_PER_CEILING]
-            for page in group:
-                result = measure_page(server.url, page, seconds, wrk)
-                results["pages"][page["name"]] = result
-                print(f"  {label}: {page['name']:<24} {result['rps']:8.0f} req/s  "
-                      f"p50 {result['p50_ms']:.1f} ms  queries {result['queries']}")  # fmt: skip
+
+        def ceiling_after(group: list[dict]) -> None:
             samples.append(measure_page(server.url, ceiling_page, seconds, wrk))
             print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
             around = (samples[-2]["rps"] + samples[-1]["rps"]) / 2
@@ -156,16 +219,112 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                 result = results["pages"][page["name"]]
                 result["ceiling_rps"] = around
                 result["ratio"] = result["rps"] / around if around else 0
+
+        chosen = chosen_pages(marks, only, breaking=breaking)
+        for start in range(0, len(chosen), PAGES_PER_CEILING):
+            group = chosen[start : start + PAGES_PER_CEILING]
+            for page in group:
+                measure(page)
+            ceiling_after(group)
+        if breaking:
+            churning = [p for p in churn_pages(marks) if wanted(p["name"], only)]
+            if churning:
+                # One newsroom for the whole group (no ceiling measured while it writes).
+                budget = len(churning) * (seconds + 5) + 15
+                results["churn"] = with_newsroom(
+                    server, marks, budget, lambda: [measure(p) for p in churning]
+                )
+                print(f"  {label}: newsroom {results['churn']}")
+                ceiling_after(churning)
+            if wanted("stampede", only):
+                results["stampede"] = measure_stampede(nginx, counter, marks, tag)
+            if wanted("freshness", only):
+                results["freshness"] = measure_freshness(server, nginx, marks)
+                print(f"  {label}: freshness worst {results['freshness']['worst_s']} s "
+                      f"({results['freshness']['worst_kind']})")  # fmt: skip
         results["ceiling"] = ceiling_of(samples)
         ceiling = results["ceiling"]
-        if not only or "comment POST" in only:
+        if wanted("comment POST", only):
             post = measure_comment_post(server, marks, seconds, wrk)
             post["ratio"] = post["rps"] / ceiling["rps"] if ceiling["rps"] else 0
             results["pages"]["comment POST"] = post
-            print(f"  {label}: {'comment POST':<24} {post['rps']:8.0f} req/s  "
+            print(f"  {label}: {'comment POST':<30} {post['rps']:8.0f} req/s  "
                   f"stored {post['stored']}")  # fmt: skip
+        if wanted("cold article", only):
+            results["cold_article"] = measure_cold_article(server, marks)
+            print(f"  {label}: cold article render {results['cold_article']['median_ms']} ms "
+                  f"in-process ({results['cold_article']['queries']} queries)")  # fmt: skip
         results["worker_rss_mb"] = server.worker_rss_mb()
     return results
+
+
+def article_id(path: str) -> int:
+    return int(path.split("/articles/")[1].split("/")[0])
+
+
+def with_newsroom(server: Gunicorn, marks: dict, budget: float, measure) -> dict:
+    """Run ``measure()`` while bench/newsroom.py posts a flash item a second and publishes
+    twenty comments a second on the measured article; the newsroom's own figures."""
+    pk = article_id(marks["articles"]["fifty"])
+    process = subprocess.Popen(  # noqa: S603 - fixed command line
+        [PYTHON, "-m", "bench.newsroom", "churn", str(budget), str(pk)],
+        cwd=ROOT, env=server.env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        if process.stdout.readline().strip() != "ready":
+            raise RuntimeError("bench.newsroom churn did not start")
+        time.sleep(1)  # a second of churn before the first request
+        measure()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=120)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def measure_stampede(nginx: edge.Nginx, counter: edge.UpstreamCounter, marks: dict,
+                     tag: str) -> list[dict]:  # fmt: skip
+    """STAMPEDE_CONNECTIONS requests at once on an entry that has just expired (and on one
+    never stored): how many reached gunicorn."""
+    rounds = []
+    expired = [(name, page["path"]) for name, page in
+               ((p["name"], p) for p in pages(marks)) if name in BREAKING_PAGES[:3]]  # fmt: skip
+    missing = [(f"tag {number} (never stored)", f"/tag/thema-{number}/") for number in (2, 3)]
+    for number, (name, path) in enumerate(expired + missing):
+        if "never" not in name:
+            load.probe(nginx.url + path)
+            time.sleep(0.5)
+            load.probe(nginx.url + path)  # stored afresh
+            time.sleep(EDGE_SECONDS + 0.5)  # expired, still within stale-while-revalidate
+        round_tag = f"{tag}-stampede-{number}"
+        answer = edge.burst(nginx.port, path, headers={edge.TAG_HEADER: round_tag},
+                            connections=STAMPEDE_CONNECTIONS)  # fmt: skip
+        time.sleep(1.0)  # the refresh started by the burst has ended
+        answer.update(url=name, path=path, upstream=counter.count(round_tag),
+                      state="missing" if "never" in name else "expired")  # fmt: skip
+        print(f"  stampede on {name}: {answer['upstream']} upstream request(s); "
+              f"{answer['cache_status']}")  # fmt: skip
+        rounds.append(answer)
+    return rounds
+
+
+def measure_freshness(server: Gunicorn, nginx: edge.Nginx, marks: dict) -> dict:
+    """bench/newsroom.py makes FRESHNESS_CHANGES changes and polls nginx for each."""
+    zero = article_id(marks["articles"]["zero"])
+    edited = zero - 3  # an ordinary article among the newest (the landmarks are the newest)
+    made = subprocess.run(  # noqa: S603 - fixed command line
+        [PYTHON, "-m", "bench.newsroom", "freshness", nginx.url, str(edited), str(zero),
+         str(FRESHNESS_CHANGES)],
+        cwd=ROOT, env=server.env, check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return json.loads(made.stdout.strip().splitlines()[-1])
+
+
+def measure_cold_article(server: Gunicorn, marks: dict) -> dict:
+    made = subprocess.run(  # noqa: S603 - fixed command line
+        [PYTHON, "-m", "bench.cold_render", marks["articles"]["fifty"], str(COLD_RENDERS)],
+        cwd=ROOT, env=server.env, check=True, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return json.loads(made.stdout.strip().splitlines()[-1])
 
 
 def ceiling_of(samples: list[dict]) -> dict:
@@ -180,7 +339,8 @@ def ceiling_of(samples: list[dict]) -> dict:
     }
 
 
-def measure_page(base: str, page: dict, seconds: int, wrk: str) -> dict:
+def measure_page(base: str, page: dict, seconds: int, wrk: str, *,
+                 counter: edge.UpstreamCounter | None = None, tag: str = "") -> dict:  # fmt: skip
     url = base + page["path"]
     headers = {}
     status, response_headers = load.probe(url)
@@ -191,10 +351,14 @@ def measure_page(base: str, page: dict, seconds: int, wrk: str) -> dict:
     for _ in range(WARM_UP_REQUESTS):
         load.probe(url, headers)
     counted = []
-    for _ in range(COUNTED_REQUESTS):
+    through_nginx = page.get("via") == "nginx"
+    for _ in range(0 if through_nginx else COUNTED_REQUESTS):
         status, response_headers = load.probe(url, headers)
         if response_headers.get("X-Queries") is not None:
             counted.append(int(response_headers["X-Queries"]))
+    if through_nginx and counter:
+        # Through nginx: how many of wrk's requests reached gunicorn, not queries.
+        headers = {**headers, edge.TAG_HEADER: tag}
     result = load.run_wrk(
         wrk, url, seconds, headers=headers, connections=page.get("connections", load.CONNECTIONS)
     )
@@ -202,7 +366,10 @@ def measure_page(base: str, page: dict, seconds: int, wrk: str) -> dict:
         "path": page["path"], "status": status, "rps": result.requests_per_second,
         "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
         "non_2xx_3xx": result.non_2xx_3xx, "queries": min(counted) if counted else None,
-        "queries_most": max(counted) if counted else None,
+        "queries_most": max(counted) if counted else None, "requests": result.requests,
+        "via": page.get("via", "gunicorn"), "churn": page.get("churn", False),
+        "base": page.get("base"),
+        "upstream": counter.count(tag) if through_nginx and counter else None,
     }  # fmt: skip
 
 
@@ -241,7 +408,8 @@ def main() -> int:
     parser.add_argument(
         "--pages",
         default=os.environ.get("BENCH_PAGES", ""),
-        help="Only these pages (names as printed, comma-separated).",
+        help="Only these pages (names as printed, comma-separated; also stampede, "
+        "freshness, cold article).",
     )
     parser.add_argument("--caches", default=os.environ.get("BENCH_CACHES", "off,redis"),
                         help="Cache modes to run: off, redis.")  # fmt: skip

@@ -5,5 +5,10 @@ from newsportal.settings import *  # noqa: F403
 from newsportal.settings import MIDDLEWARE
 
 ROOT_URLCONF = "bench.urls"
-# Counts queries only for requests that ask (the load generator's requests do not).
-MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]
+# Counts queries only for requests that ask (the load generator's requests do not), and
+# the tagged requests that reach Django (the edge rows and the stampede).
+MIDDLEWARE = [
+    "bench.middleware.UpstreamCountMiddleware",
+    "bench.middleware.QueryCountMiddleware",
+    *MIDDLEWARE,
+]
