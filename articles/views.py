@@ -260,10 +260,13 @@ def see_also(article: Article, tags: list[Tag]) -> tuple[list[int], str]:
         return ([other.pk for other in related], html)
 
     # Other articles' cards: "See also" changes with any list (scopes.ARTICLES), and each
-    # card records its own article's scope on the page.
+    # card records its own article's scope on the page. Of this article it reads only its
+    # section and tags (in the key), so an edit of its text does not render it again.
     return fragment(
         "see-also",
         article.pk,
-        scopes=(scopes.SITE, scopes.ARTICLES, scopes.article(article.pk)),
+        article.category_id,
+        *sorted(tag.pk for tag in tags),
+        scopes=(scopes.SITE, scopes.ARTICLES),
         render=render,
     )

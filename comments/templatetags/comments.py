@@ -49,15 +49,18 @@ def comments_section(context, article: Article):
         page_number = ""  # anything else shows the first page: one entry for all of it
     comments_open = policy.comments_open(article)
     # Per version of the article's comments (an approved, hidden or removed comment moves
-    # it), order and page of threads (newsportal/caching/fragments.py).
+    # it), order and page of threads (newsportal/caching/fragments.py). Of the article it
+    # shows only what is in the key (language, open, moderation mode; the count moves with
+    # the comments), so an edit of its text does not render the comments again.
     section, shown_page = fragment(
         "comments",
         article.pk,
+        article.language,
         order,
         page_number,
         comments_open,
         policy.is_post_moderated(article),
-        scopes=(scopes.SITE, scopes.article(article.pk), scopes.comments(article.pk)),
+        scopes=(scopes.SITE, scopes.comments(article.pk)),
         render=lambda: _section(article, order, page_number, comments_open),
     )
     if page_number and page_number != shown_page and request is not None:

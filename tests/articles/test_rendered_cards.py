@@ -218,3 +218,34 @@ def test_a_memo_block_follows_only_the_scopes_it_names():
     assert template.render(Context({"text": "δεύτερο"})) == "πρώτο"
     scopes.changed(scopes.FEED)
     assert template.render(Context({"text": "τρίτο"})) == "τρίτο"
+
+
+def test_a_new_version_of_an_article_renders_its_text_not_its_comments_or_see_also(
+    client, site, django_assert_max_num_queries
+):
+    from tests.factories import CommentFactory
+
+    article = site["articles"][3]
+    article.tags.add("Ενέργεια")
+    CommentFactory(article=article, body="Σχόλιο που μένει")
+    url = article.get_absolute_url()
+    client.get(url)
+    # An edit of the text (as articles/signals.py moves it for a headline change).
+    Article.objects.filter(pk=article.pk).update(headline="Ο τίτλος άλλαξε")
+    scopes.changed(scopes.article(article.pk))
+    with django_assert_max_num_queries(1):  # the article and its tags: no comments, no list
+        html = client.get(url).content.decode()
+    assert "Ο τίτλος άλλαξε" in html
+    assert "Σχόλιο που μένει" in html
+    assert "card" in html.split('id="related-title"')[1]
+    assert "Ενέργεια" in html
+
+
+def test_closing_an_articles_comments_renders_its_section_again(client, site):
+    article = site["articles"][3]
+    url = article.get_absolute_url()
+    closed = "Τα σχόλια σε αυτό το άρθρο έχουν κλείσει."
+    assert closed not in client.get(url).content.decode()
+    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+    scopes.changed(scopes.article(article.pk))  # what saving it does (articles/signals.py)
+    assert closed in client.get(url).content.decode()
