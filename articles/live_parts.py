@@ -61,13 +61,20 @@ def _comment_count_links(request, args: list[str]) -> dict[str, str]:
 
 
 def _feed_sidebar(request, args: list[str]) -> dict[str, str]:
-    html = render_to_string(
-        "includes/feed_sidebar.html",
-        {
-            "fragment": live_feed.cached_fragment("sidebar", request),
-            "poll_interval": max(0, settings.FEED_POLL_INTERVAL),
-            "sidebar_size": live_feed.SIDEBAR_SIZE,
-        },
+    # Filled into every response: its whole HTML (not only the list inside) is kept per
+    # version of the feed, language and day, as the list is; no visitor's data is in it.
+    html = fragment(
+        "feed-sidebar",
+        timezone.localdate(),
+        scopes=(scopes.SITE, scopes.FEED),
+        render=lambda: render_to_string(
+            "includes/feed_sidebar.html",
+            {
+                "fragment": live_feed.cached_fragment("sidebar", request),
+                "poll_interval": max(0, settings.FEED_POLL_INTERVAL),
+                "sidebar_size": live_feed.SIDEBAR_SIZE,
+            },
+        ),
     )
     return dict.fromkeys(args, html)
 

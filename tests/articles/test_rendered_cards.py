@@ -249,3 +249,17 @@ def test_closing_an_articles_comments_renders_its_section_again(client, site):
     Article.objects.filter(pk=article.pk).update(comments_enabled=False)
     scopes.changed(scopes.article(article.pk))  # what saving it does (articles/signals.py)
     assert closed in client.get(url).content.decode()
+
+
+def test_the_feed_sidebar_is_rendered_once_per_version_of_the_feed(client, site):
+    from articles.models import FlashItem
+
+    url = site["articles"][0].get_absolute_url()
+    client.get("/")
+    again = client.get(url)
+    assert "includes/feed_sidebar.html" not in [t.name for t in again.templates]
+    assert 'class="feed-sidebar"' in again.content.decode()
+    FlashItem.objects.create(text="Έκτακτο που μόλις ήρθε")  # moves the feed's scope
+    after = client.get(url)
+    assert "includes/feed_sidebar.html" in [t.name for t in after.templates]
+    assert "Έκτακτο που μόλις ήρθε" in after.content.decode()
