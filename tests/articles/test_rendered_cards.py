@@ -263,3 +263,30 @@ def test_the_feed_sidebar_is_rendered_once_per_version_of_the_feed(client, site)
     after = client.get(url)
     assert "includes/feed_sidebar.html" in [t.name for t in after.templates]
     assert "Έκτακτο που μόλις ήρθε" in after.content.decode()
+
+
+def test_a_warm_article_page_reads_only_what_it_shows_around_its_kept_text(
+    client, site, django_assert_max_num_queries
+):
+    article = site["articles"][3]
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_max_num_queries(1) as warm:
+        second = client.get(url)
+    sql = warm.captured_queries[0]["sql"]
+    assert '"hero_caption"' not in sql
+    assert "auth_user" not in sql
+    assert "articles_image" not in sql
+    assert second.content == first.content
+
+
+def test_a_kept_article_is_whole_when_a_block_must_be_rendered_again(client, site, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    article = site["articles"][3]
+    url = article.get_absolute_url()
+    client.get(url)
+    # The head is kept per host name: for a new one it is rendered from the lean row.
+    html = client.get(url, HTTP_HOST="localhost").content.decode()
+    assert f'<meta property="og:title" content="{article.headline}">' in html
+    assert "http://localhost/" in html
+    assert article.body_html[:40] in html
