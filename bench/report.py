@@ -250,3 +250,44 @@ def print_breaking_news(run) -> None:
             f"   cold article render in-process: median {cold['median_ms']} ms, "
             f"p90 {cold['p90_ms']} ms, {cold['queries']} queries ({cold['requests']} renders)"
         )
+
+
+def _cell(name, page) -> str:
+    if page is None:
+        return "–"
+    if name == "comment POST":
+        return f"{page['rps']:.0f}/s, p50 {page['p50_ms']:.0f} ms, {page['stored']} stored"
+    if page.get("upstream") is not None:
+        tail = f"up {page['upstream']}"
+    else:
+        tail = "-" if page["queries"] is None else f"{page['queries']} q"
+    return f"{page['rps']:.0f} ({page['ratio'] * 100:.0f}%), {page['p50_ms']:.1f} ms, {tail}"
+
+
+def markdown(report) -> str:
+    """The run as the README's tables: pages by run, then the targets."""
+    runs = report["runs"]
+    names = list(dict.fromkeys(name for run in runs for name in run["pages"]))
+    lines = [
+        "| page | " + " | ".join(run["label"] for run in runs) + " |",
+        "|---" * (len(runs) + 1) + "|",
+        "| ceiling (req/s, p50) | "
+        + " | ".join(f"{r['ceiling']['rps']:.0f}, {r['ceiling']['p50_ms']:.1f} ms" for r in runs)
+        + " |",
+    ]
+    for name in names:
+        cells = [_cell(name, run["pages"].get(name)) for run in runs]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "| target | result | figures |", "|---|---|---|"]
+    for target in report["targets"]:
+        mark = "PASS" if target["pass"] else "MISS" if target["measured"] else "not measured"
+        lines.append(f"| {target['target']} | {mark} | {'; '.join(target['details'])} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    with open(sys.argv[1], encoding="utf-8") as source:
+        sys.stdout.write(markdown(json.load(source)))

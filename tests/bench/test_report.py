@@ -187,3 +187,17 @@ def test_breaking_news_rows_are_chosen_by_name():
         ("/", "nginx", "home"),
         ("/roi-eidiseon/latest/", "nginx", "feed poll 200"),
     ]
+
+
+def test_the_markdown_table_has_a_column_per_run_and_a_row_per_target():
+    from bench.report import markdown
+
+    report = {"runs": [breaking_run(dataset="small")]}
+    report["runs"][0]["ceiling"].update(p50_ms=14.0)
+    report["targets"] = evaluate(report)
+    text = markdown(report)
+    assert "| page | small/cache redis |" in text
+    assert "| ceiling (req/s, p50) | 1000, 14.0 ms |" in text
+    assert "| edge home | 12000 (1200%), 10.0 ms, up 3 |" in text
+    assert "| home | 1100 (110%), 10.0 ms, 0 q |" in text
+    assert "| edge hits >= 10x the ceiling | PASS | small/cache redis home: 12.0x" in text
