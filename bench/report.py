@@ -227,7 +227,9 @@ def print_report(report) -> None:
 
 
 def print_breaking_news(run) -> None:
-    if run.get("churn"):
+    if run.get("churn", {}).get("failed"):
+        print("   newsroom during churn rows: failed (its rows count for nothing)")
+    elif run.get("churn"):
         newsroom = run["churn"]
         print(f"   newsroom during churn rows: {newsroom['comments_published']} comments "
               f"published in {newsroom['seconds']} s ({newsroom['comments_per_second']}/s, "

@@ -238,10 +238,9 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                 ceiling_after(churning)
             if wanted("stampede", only):
                 results["stampede"] = measure_stampede(nginx, counter, marks, tag)
-            if wanted("freshness", only):
-                results["freshness"] = measure_freshness(server, nginx, marks)
-                print(f"  {label}: freshness worst {results['freshness']['worst_s']} s "
-                      f"({results['freshness']['worst_kind']})")  # fmt: skip
+            if wanted("freshness", only) and (fresh := measure_freshness(server, nginx, marks)):
+                results["freshness"] = fresh
+                print(f"  {label}: freshness worst {fresh['worst_s']} s ({fresh['worst_kind']})")
         results["ceiling"] = ceiling_of(samples)
         ceiling = results["ceiling"]
         if wanted("comment POST", only):
@@ -250,8 +249,8 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
             results["pages"]["comment POST"] = post
             print(f"  {label}: {'comment POST':<30} {post['rps']:8.0f} req/s  "
                   f"stored {post['stored']}")  # fmt: skip
-        if wanted("cold article", only):
-            results["cold_article"] = measure_cold_article(server, marks)
+        if wanted("cold article", only) and (cold := measure_cold_article(server, marks)):
+            results["cold_article"] = cold
             print(f"  {label}: cold article render {results['cold_article']['median_ms']} ms "
                   f"in-process ({results['cold_article']['queries']} queries)")  # fmt: skip
         results["worker_rss_mb"] = server.worker_rss_mb()
@@ -277,8 +276,13 @@ def with_newsroom(server: Gunicorn, marks: dict, budget: float, measure) -> dict
         measure()
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=120)
-    return json.loads(output.strip().splitlines()[-1])
+        output, _ = process.communicate(timeout=300)
+    lines = output.strip().splitlines()
+    if process.returncode or not lines:
+        # The rows are measured; without the newsroom's figures they count for nothing.
+        print(f"  bench.newsroom churn failed (exit {process.returncode}); see above")
+        return {"failed": True, "comments_per_second": 0, "flash_items": 0}
+    return json.loads(lines[-1])
 
 
 def measure_stampede(nginx: edge.Nginx, counter: edge.UpstreamCounter, marks: dict,
@@ -307,23 +311,28 @@ def measure_stampede(nginx: edge.Nginx, counter: edge.UpstreamCounter, marks: di
     return rounds
 
 
-def measure_freshness(server: Gunicorn, nginx: edge.Nginx, marks: dict) -> dict:
+def measure_freshness(server: Gunicorn, nginx: edge.Nginx, marks: dict) -> dict | None:
     """bench/newsroom.py makes FRESHNESS_CHANGES changes and polls nginx for each."""
     zero = article_id(marks["articles"]["zero"])
     edited = zero - 3  # an ordinary article among the newest (the landmarks are the newest)
-    made = subprocess.run(  # noqa: S603 - fixed command line
-        [PYTHON, "-m", "bench.newsroom", "freshness", nginx.url, str(edited), str(zero),
-         str(FRESHNESS_CHANGES)],
-        cwd=ROOT, env=server.env, check=True, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    return json.loads(made.stdout.strip().splitlines()[-1])
+    return run_helper(["bench.newsroom", "freshness", nginx.url, str(edited), str(zero),
+                       str(FRESHNESS_CHANGES)], server)  # fmt: skip
 
 
-def measure_cold_article(server: Gunicorn, marks: dict) -> dict:
+def measure_cold_article(server: Gunicorn, marks: dict) -> dict | None:
+    return run_helper(["bench.cold_render", marks["articles"]["fifty"], str(COLD_RENDERS)], server)
+
+
+def run_helper(args: list[str], server: Gunicorn) -> dict | None:
+    """A helper module's JSON figures; None (and its error printed) when it failed, so
+    one failure leaves the rest of the run measured."""
     made = subprocess.run(  # noqa: S603 - fixed command line
-        [PYTHON, "-m", "bench.cold_render", marks["articles"]["fifty"], str(COLD_RENDERS)],
-        cwd=ROOT, env=server.env, check=True, capture_output=True, text=True, timeout=600,
+        [PYTHON, "-m", *args], cwd=ROOT, env=server.env, capture_output=True, text=True,
+        timeout=600, check=False,
     )  # fmt: skip
+    if made.returncode:
+        print(f"  {args[0]} failed (exit {made.returncode}):\n{made.stderr[-2000:]}")
+        return None
     return json.loads(made.stdout.strip().splitlines()[-1])
 
 
