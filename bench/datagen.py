@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -247,10 +248,12 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
             if i % SEARCH_WORD_EVERY == 0:
                 paragraphs[1] = f"Η {SEARCH_WORD} ανακοίνωσε νέα μέτρα. " + paragraphs[1]
             body = f"<h2>{pool.headline()}</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+            # As Article.save() counts them (lead and body, without tags).
+            words = len(lead.split()) + len(re.sub(r"<[^>]+>", " ", body).split())
             yield (
                 i, headline, f"arthro-{i}", lead, body, body, "", "Συντακτική ομάδα", "el",
                 "published", published, published, published, i % 97 == 0, False, True,
-                None, category, image_ids[i % len(image_ids)], approved[i], "", None,
+                None, category, image_ids[i % len(image_ids)], approved[i], "", None, words,
             )  # fmt: skip
 
     _copy(
@@ -259,7 +262,7 @@ def generate(url: str, dataset: DataSet, *, image_ids: list[int], image_renditio
         ["id", "headline", "slug", "lead", "body", "body_html", "hero_caption", "source_line",
          "language", "status", "published_at", "created_at", "updated_at", "is_featured",
          "is_breaking", "comments_enabled", "author_id", "category_id", "hero_image_id",
-         "comment_count", "comment_moderation", "revised_at"],
+         "comment_count", "comment_moderation", "revised_at", "word_count"],
         article_rows(),
     )  # fmt: skip
 
