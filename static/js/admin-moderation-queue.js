@@ -117,9 +117,11 @@
 
   function openReject() {
     if (current < 0) { announce(message("choose")); return; }
+    // Each time from the first reason, so the same keys always give the same reason.
+    var first = rejectForm.querySelector("input[name=moderation_reason]");
+    first.checked = true;
     openDialog(rejectDialog);
-    var checked = rejectForm.querySelector("input[name=moderation_reason]:checked");
-    (checked || rejectForm.querySelector("input[name=moderation_reason]")).focus();
+    first.focus();
   }
 
   function reasonChosen(reason) {
