@@ -273,9 +273,7 @@ class CommentAdmin(admin.ModelAdmin):
             "decide_url": reverse("admin:comments_comment_decide", args=["0"]).replace(
                 "/0/", "/{id}/"
             ),
-            "can_see_decisions": self.admin_site._registry[ModerationLogEntry].has_view_permission(
-                request
-            ),
+            "can_see_decisions": request.user.has_perm("comments.view_moderationlogentry"),
         }
         return super().changelist_view(request, extra_context)
 

@@ -133,6 +133,7 @@ class Bar:
     width: float
     centre: float
     label: str
+    show_label: bool
     total: int
     total_y: float
     segments: list[dict]
@@ -165,6 +166,9 @@ def chart(days: list[Day]) -> Chart:
     width = LEFT + slot * len(days) + RIGHT
     plot = PLOT_BOTTOM - PLOT_TOP
     scale = plot / maximum if maximum else 0
+    # Day labels need about 34 units: on narrow bars every other (or third) day is written,
+    # counting back from the last, which always is.
+    step = -(-34 // slot)
     bars = []
     for n, day in enumerate(days):
         x = LEFT + n * slot + slot * 0.15
@@ -189,6 +193,7 @@ def chart(days: list[Day]) -> Chart:
                 width=round(bar_width, 2),
                 centre=round(x + bar_width / 2, 2),
                 label=date_format(day.day, "d/m"),
+                show_label=(len(days) - 1 - n) % step == 0,
                 total=day.total,
                 total_y=round(y - 4, 2),
                 segments=segments,

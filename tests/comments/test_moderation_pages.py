@@ -235,10 +235,8 @@ def test_the_admin_home_counts_cost_two_queries_and_only_moderators_see_them(
     from django.test import RequestFactory
 
     request = RequestFactory().get("/admin/")
-    request.user = moderator
+    request.user = type(moderator).objects.get(pk=moderator.pk)  # no cached permissions
     template = Template("{% load moderation %}{% moderation_summary %}")
-    moderator = type(moderator).objects.get(pk=moderator.pk)  # no cached permissions
-    request.user = moderator
     with django_assert_max_num_queries(4):  # the user's permissions (2), then our 2 counts
         html = template.render(Context({"request": request}))
     assert "1 σχόλιο σε αναμονή έγκρισης" in html
@@ -320,9 +318,16 @@ def test_the_decisions_page_counts_each_moderator_each_day_and_draws_it(
     axis = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "axis-label"]
     assert axis == ["5", "0"]
 
-    thirty = moderating.get(reverse("admin:comments_moderationlogentry_decisions"), {"days": 30})
+    url = reverse("admin:comments_moderationlogentry_decisions")
+    thirty = moderating.get(url, {"days": 30})
     assert thirty.context["total"] == 7
-    assert len(chart_of(thirty.content.decode()).findall(f"{SVG}g")) == 30
+    thirty_chart = chart_of(thirty.content.decode())
+    assert len(thirty_chart.findall(f"{SVG}g")) == 30
+    # Narrow bars: every other day is written, always the last one.
+    labels = [t.text for t in thirty_chart.iter(f"{SVG}text") if t.get("class") == "day-label"]
+    assert len(labels) == 15
+    assert labels[-1] == label
+    assert moderating.get(url, {"days": "x"}).context["days"] == 14
 
 
 def test_the_decisions_page_is_linked_and_needs_the_log_permission(client, moderating, article):
