@@ -17,6 +17,10 @@
   var tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   var decideUrl = box.getAttribute("data-decide-url");
   var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+  var BY_LETTER = {
+    j: "KeyJ", "ξ": "KeyJ", k: "KeyK", "κ": "KeyK", a: "KeyA", "α": "KeyA",
+    r: "KeyR", "ρ": "KeyR", s: "KeyS", "σ": "KeyS", h: "KeyH", "η": "KeyH", o: "KeyO", "ο": "KeyO"
+  };
   var current = -1;
   var busy = false;
 
@@ -192,7 +196,9 @@
       KeyH: function () { follow("a.poster-history"); },
       KeyO: function () { follow("th a, td a"); }
     };
-    var action = actions[event.code];
+    // By position first; by the letter when a keyboard sends no position (some on-screen
+    // ones), in either alphabet.
+    var action = actions[event.code] || actions[BY_LETTER[(event.key || "").toLowerCase()]];
     if (action) {
       event.preventDefault();
       action();
