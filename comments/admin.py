@@ -297,7 +297,11 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             return self._json_error(gettext("You may not moderate comments."), 403)
-        comment = Comment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        comment = (
+            Comment.objects.filter(pk=object_id).first()
+            if (object_id.isascii() and object_id.isdigit())
+            else None
+        )
         if comment is None:
             return self._json_error(gettext("This comment no longer exists."), 404)
         decision = request.POST.get("decision", "")
@@ -328,7 +332,7 @@ class CommentAdmin(admin.ModelAdmin):
         with how many of them were approved, rejected, marked as spam or are waiting."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        if not object_id.isdigit():
+        if not (object_id.isascii() and object_id.isdigit()):
             raise Http404
         comment = get_object_or_404(Comment, pk=object_id)
         comments = Comment.objects.from_poster(ip_hash=comment.ip_hash, email=comment.email)

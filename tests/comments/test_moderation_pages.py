@@ -352,3 +352,12 @@ def test_a_decision_by_keyboard_shows_up_on_the_decisions_page(moderating, moder
     assert [(r.moderator, r.approved) for r in response.context["by_day"][-1].rows] == [
         (moderator.get_full_name(), 4)
     ]
+
+
+@pytest.mark.parametrize("object_id", ["abc", "²", "٣", "1e3", "-1"])
+def test_odd_ids_are_a_plain_404(moderating, article, object_id):
+    CommentFactory(article=article, status="pending")
+    base = reverse("admin:comments_comment_changelist")
+    assert moderating.post(f"{base}{object_id}/decide/", {"decision": "approve"}).status_code == 404
+    assert moderating.get(f"{base}{object_id}/poster/").status_code == 404
+    assert not ModerationLogEntry.objects.exists()
