@@ -10,15 +10,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from comments import services
+from comments import moderation_stats, services
 from comments.models import (
     BlockedAddress,
     BlockedWord,
@@ -29,29 +32,55 @@ from comments.models import (
 
 REASON_CHOICES = [("", "---------"), *ModerationLogEntry.Reason.choices]
 
+# The queue's keyboard (static/js/admin-moderation-queue.js): the key as printed on a Latin
+# keyboard (the script reads the key's position, so a Greek layout works the same way).
+SHORTCUTS = [
+    ("j", _("next comment")),
+    ("k", _("previous comment")),
+    ("a", _("approve")),
+    ("r", _("reject, with a reason")),
+    ("s", _("spam")),
+    ("h", _("the poster’s history")),
+    ("o", _("open the comment")),
+    ("?", _("this list of shortcuts")),
+]
+DECISION_DAYS = [7, 14, 30, 90]
+
+
+def in_the_queue() -> Q:
+    """What a moderator has to look at: comments awaiting moderation, and approved comments
+    with open reports (hidden ones are awaiting moderation already)."""
+    return Q(status=Comment.Status.PENDING) | Q(status=Comment.Status.APPROVED, report_count__gt=0)
+
 
 class StatusFilter(admin.SimpleListFilter):
-    """Status, defaulting to the queue: comments awaiting moderation.
+    """Status, defaulting to the queue: comments awaiting moderation and reported comments,
+    in one list, oldest first.
 
     With the "reported" filter on and no status chosen, every status is shown, so that
-    approved comments with a report or two surface next to the hidden ones.
+    rejected comments with reports can be found too.
     """
 
     title = _("status")
     parameter_name = "status"
     ALL = "all"
+    QUEUE = "queue"
 
     def __init__(self, request, params, model, model_admin):
         self.reported = bool(request.GET.get(ReportedFilter.parameter_name))
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        return [*Comment.Status.choices, (self.ALL, _("All"))]
+        return [
+            (self.QUEUE, _("To moderate: awaiting or reported")),
+            *Comment.Status.choices,
+            (self.ALL, _("All")),
+        ]
 
     def current(self) -> str:
         if self.value():
             return self.value()
-        return self.ALL if self.reported else Comment.Status.PENDING
+        return self.ALL if self.reported else self.QUEUE
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -63,6 +92,8 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         current = self.current()
+        if current == self.QUEUE:
+            return queryset.filter(in_the_queue())
         if current == self.ALL or current not in Comment.Status.values:
             return queryset
         return queryset.filter(status=current)
@@ -128,6 +159,7 @@ class CommentAdmin(admin.ModelAdmin):
         "report_count",
         "created_at",
         "moderated_by",
+        "poster_history",
     ]
     list_filter = [
         StatusFilter,
@@ -160,6 +192,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     change_form_template = "admin/comments/comment/change_form.html"
+    change_list_template = "admin/comments/comment/change_list.html"
 
     def has_add_permission(self, request):
         return False  # comments come from readers, through the site's form
@@ -205,6 +238,125 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("address hash"))
     def address(self, comment: Comment) -> str:
         return f"{comment.ip_hash[:16]}…"
+
+    @admin.display(description=_("poster"))
+    def poster_history(self, comment: Comment) -> str:
+        return format_html(
+            '<a class="poster-history" href="{}">{}</a>',
+            reverse("admin:comments_comment_poster", args=[comment.pk]),
+            gettext("history"),
+        )
+
+    # The queue's own pages: decisions by keyboard, and a poster's history -----------------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="comments_comment_decide",
+            ),
+            path(
+                "<path:object_id>/poster/",
+                self.admin_site.admin_view(self.poster_history_view),
+                name="comments_comment_poster",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_moderate": self.has_change_permission(request),
+            "shortcuts": SHORTCUTS,
+            "rejection_reasons": ModerationLogEntry.Reason.choices,
+            "decide_url": reverse("admin:comments_comment_decide", args=["0"]).replace(
+                "/0/", "/{id}/"
+            ),
+            "can_see_decisions": request.user.has_perm("comments.view_moderationlogentry"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @staticmethod
+    def decision_message(comment: Comment, decision: str) -> str:
+        messages_by_decision = {
+            "approve": gettext("Approved: the comment by %(name)s."),
+            "reject": gettext("Rejected: the comment by %(name)s."),
+            "spam": gettext("Marked as spam: the comment by %(name)s."),
+        }
+        return messages_by_decision[decision] % {"name": comment.name}
+
+    @staticmethod
+    def _json_error(message: str, status: int) -> JsonResponse:
+        return JsonResponse({"error": message}, status=status)
+
+    def decide_view(self, request, object_id):
+        """One decision from the queue's keyboard: the same services as the actions,
+        answered in JSON for the script (the CSRF token comes with the POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            return self._json_error(gettext("You may not moderate comments."), 403)
+        comment = (
+            Comment.objects.filter(pk=object_id).first()
+            if (object_id.isascii() and object_id.isdigit())
+            else None
+        )
+        if comment is None:
+            return self._json_error(gettext("This comment no longer exists."), 404)
+        decision = request.POST.get("decision", "")
+        try:
+            if decision == "approve":
+                comment = services.approve_comment(comment=comment, moderator=request.user)
+            elif decision == "reject":
+                comment = services.reject_comment(
+                    comment=comment, moderator=request.user, reason=request.POST.get("reason", "")
+                )
+            elif decision == "spam":
+                comment = services.mark_spam(comment=comment, moderator=request.user)
+            else:
+                return self._json_error(gettext("Unknown decision."), 400)
+        except ValidationError as error:
+            return self._json_error(" ".join(error.messages), 400)
+        return JsonResponse(
+            {
+                "id": comment.pk,
+                "status": comment.status,
+                "status_label": str(comment.get_status_display()),
+                "message": self.decision_message(comment, decision),
+            }
+        )
+
+    def poster_history_view(self, request, object_id):
+        """Every comment from the same address hash or e-mail as this one, newest first,
+        with how many of them were approved, rejected, marked as spam or are waiting."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not (object_id.isascii() and object_id.isdigit()):
+            raise Http404
+        comment = get_object_or_404(Comment, pk=object_id)
+        comments = Comment.objects.from_poster(ip_hash=comment.ip_hash, email=comment.email)
+        counts = moderation_stats.poster_counts(comments)
+        shown = list(
+            comments.select_related("article__category", "moderated_by").order_by(
+                "-created_at", "-pk"
+            )[: self.POSTER_HISTORY_LIMIT]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("The poster’s history: %(name)s") % {"name": comment.name},
+            "comment": comment,
+            "address": self.address(comment),
+            "counts": counts,
+            "status_counts": [(label, counts[value]) for value, label in Comment.Status.choices],
+            "comments": shown,
+            "limit": self.POSTER_HISTORY_LIMIT,
+            "queue_url": reverse("admin:comments_comment_changelist"),
+        }
+        return TemplateResponse(request, "admin/comments/comment/poster_history.html", context)
+
+    POSTER_HISTORY_LIMIT = 200
 
     # Bulk decisions ----------------------------------------------------------------------
 
@@ -374,9 +526,48 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
     list_select_related = ["moderator", "comment"]
     search_fields = ["comment__body", "note", "moderator__username"]
     date_hierarchy = "created_at"
+    change_list_template = "admin/comments/moderationlogentry/change_list.html"
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        own = [
+            path(
+                "decisions/",
+                self.admin_site.admin_view(self.decisions_view),
+                name="comments_moderationlogentry_decisions",
+            )
+        ]
+        return own + super().get_urls()
+
+    def decisions_view(self, request):
+        """Decisions per moderator per day over a period, as a table and an SVG chart."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            days = int(request.GET.get("days", 14))
+        except ValueError:
+            days = 14
+        if days not in DECISION_DAYS:
+            days = 14
+        today = timezone.localdate()
+        by_day = moderation_stats.decisions_by_day(days=days, today=today)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Decisions per moderator per day"),
+            "days": days,
+            "periods": DECISION_DAYS,
+            "by_day": by_day,
+            "chart": moderation_stats.chart(by_day),
+            "first_day": by_day[0].day,
+            "last_day": today,
+            "total": sum(day.total for day in by_day),
+        }
+        return TemplateResponse(
+            request, "admin/comments/moderationlogentry/decisions.html", context
+        )
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -15,14 +15,16 @@ them), and the few acronyms and names that stay Latin in Greek text.
 
 import re
 
-# Written in Latin script in Greek text too: acronyms and file formats, units, and
+# Written in Latin script in Greek text too: acronyms and file formats, units,
 # "English", the English edition's name for itself (language menus name each language in
-# its own tongue, as the site's language switch and the article's language field do).
+# its own tongue, as the site's language switch and the article's language field do), and
+# the label printed on a Greek keyboard's key (the moderation queue's list of keys).
 ALLOWED = {
     "RSS", "URL", "HTML", "CSV", "SEO", "JSON", "IP", "IPv4", "IPv6", "JPEG", "PNG", "WebP",
     "GIF", "SVG", "ELOT", "UTC", "GPS", "SSO", "LDAP",
     "KB", "MB", "GB", "pixel", "pixels", "megapixel", "megapixels",
     "English",
+    "Esc",
 }  # fmt: skip
 
 # Not words: web addresses, e-mail addresses, absolute paths, the IANA time-zone name
