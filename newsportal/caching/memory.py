@@ -88,6 +88,10 @@ class Memory:
             self.set(key, value, timeout=timeout)
         return value
 
+    def delete(self, key: Hashable) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

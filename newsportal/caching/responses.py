@@ -176,17 +176,29 @@ def _without_language_vary(response) -> None:
         del response["Vary"]
 
 
-def _lookup(key: str) -> Entry | None:
-    entry = STORED_RESPONSES.get(key)
-    if entry is not None and still_current(entry.versions):
-        return entry
-    entry = cache.get(key)
-    if entry is not None and still_current(entry.versions):
+# While one process renders a stored answer again (its scopes moved), the others serve the
+# previous one for at most this long instead of all rendering it at once: twenty comments
+# a second on one article must not make every worker render that article twenty times.
+RENEWING_SECONDS = 2
+
+
+def _lookup(key: str) -> tuple[Entry | None, bool]:
+    """The stored answer and whether it is current (else the previous one, if any)."""
+    local = STORED_RESPONSES.get(key)
+    if local is not None and still_current(local.versions):
+        return local, True
+    shared = cache.get(key)
+    if shared is not None and still_current(shared.versions):
         STORED_RESPONSES.set(
-            key, entry, size=sum(len(c) for c in entry.chunks if isinstance(c, bytes))
+            key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
         )
-        return entry
-    return None
+        return shared, True
+    return shared or local, False
+
+
+def _forget(key: str) -> None:
+    cache.delete(key)
+    STORED_RESPONSES.delete(key)
 
 
 def _store(key: str, entry: Entry, lifetime: int) -> None:
@@ -243,6 +255,32 @@ class ResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def _render_and_store(self, request, policy: Policy, key: str, lifetime: int, stores: bool):
+        """The view's answer, its live parts filled; stored when it may be."""
+        with Recorder() as recorder:
+            depends_on(*policy.scopes)
+            response = self.get_response(request)
+        if not _storable(response):
+            fill_live_parts(request, response)
+            if response.status_code in (404, 410) and "Cache-Control" not in response:
+                # A withdrawn article: caches in front of us replace their copy with the
+                # answer "gone" as fast as they would with a new page.
+                control, _cdn = shared_cache_control(policy)
+                patch_cache_control(response, **{**control, "max_age": 0})
+            return response
+        _without_language_vary(response)
+        chunks = live.split(response.content)
+        if stores and not getattr(request, "_caching_not_canonical", False):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in NOT_REPLAYED_HEADERS
+            ]
+            _store(key, Entry(chunks, headers, dict(recorder)), lifetime)
+        with translation.override(_language_of(request)):
+            _set_content(response, live.fill(request, chunks))
+        return response
+
     def __call__(self, request):
         policy = policy_for(request)
         if policy is None:
@@ -262,35 +300,25 @@ class ResponseCacheMiddleware:
         lifetime = settings.PAGE_CACHE_SECONDS if policy.lifetime is None else policy.lifetime
         stores = exact and lifetime > 0 and not (policy.unstored & request.GET.keys())
         key = _key(request, query)
-        entry = _lookup(key) if stores else None
-        if entry is not None:
+        entry, current = _lookup(key) if stores else (None, False)
+        renewing = None
+        if entry is not None and not current and cache.add(f"{key}:renewing", 1, RENEWING_SECONDS):
+            renewing, entry = f"{key}:renewing", None  # this request renders it again
+        if entry is not None:  # current, or the previous one while another process renders
             with translation.override(_language_of(request)):
                 response = HttpResponse(live.fill(request, entry.chunks))
             for name, value in entry.headers:
                 response[name] = value
         else:
-            with Recorder() as recorder:
-                depends_on(*policy.scopes)
-                response = self.get_response(request)
+            try:
+                response = self._render_and_store(request, policy, key, lifetime, stores)
+            finally:
+                if renewing:
+                    cache.delete(renewing)
             if not _storable(response):
-                fill_live_parts(request, response)
-                if response.status_code in (404, 410) and "Cache-Control" not in response:
-                    # A withdrawn article: caches in front of us replace their copy with the
-                    # answer "gone" as fast as they would with a new page.
-                    control, _cdn = shared_cache_control(policy)
-                    patch_cache_control(response, **{**control, "max_age": 0})
+                if renewing:
+                    _forget(key)  # gone (a withdrawn article): no previous answer either
                 return response
-            _without_language_vary(response)
-            chunks = live.split(response.content)
-            if stores and not getattr(request, "_caching_not_canonical", False):
-                headers = [
-                    (name, value)
-                    for name, value in response.items()
-                    if name.lower() not in NOT_REPLAYED_HEADERS
-                ]
-                _store(key, Entry(chunks, headers, dict(recorder)), lifetime)
-            with translation.override(_language_of(request)):
-                _set_content(response, live.fill(request, chunks))
         canonical = canonical and not getattr(request, "_caching_not_canonical", False)
         for name, value in (policy.live_headers() if policy.live_headers else {}).items():
             response[name] = value

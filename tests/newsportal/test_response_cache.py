@@ -221,3 +221,48 @@ def test_a_withdrawn_article_tells_caches_in_front_to_replace_their_copy(
     gone = client.get(url)
     assert gone.status_code == 404
     assert gone["Cache-Control"] == "public, max-age=0, s-maxage=1"
+
+
+def test_while_another_process_renders_a_page_again_the_previous_one_is_served(
+    client, site, monkeypatch, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from articles.models import Article
+
+    url = site["a"].get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = Article.objects.get(pk=site["a"].pk)
+        article.headline = "Νέος τίτλος για το ράλι"
+        article.save()
+    # Another worker holds the renewal of this page: the previous one is served (only its
+    # live parts, the feed and the counts, are read afresh; the article is not).
+    adds = cache.add
+    monkeypatch.setattr(
+        cache,
+        "add",
+        lambda key, *a, **k: False if key.endswith(":renewing") else adds(key, *a, **k),
+    )
+    with django_assert_max_num_queries(2) as queries:
+        stale = client.get(url).content.decode()
+    assert not [q for q in queries.captured_queries if '"body_html"' in q["sql"]]
+    assert "Ράλι στο Χρηματιστήριο" in stale
+    monkeypatch.setattr(cache, "add", adds)  # the renewal is free again: rendered here
+    fresh = client.get(url).content.decode()
+    assert "Νέος τίτλος για το ράλι" in fresh
+    assert not [key for key in cache._cache if key.endswith(":renewing")]  # released
+
+
+def test_a_withdrawn_page_leaves_no_previous_answer_to_serve(
+    client, site, django_capture_on_commit_callbacks
+):
+    from articles.models import Article
+
+    url = site["b"].get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk=site["b"].pk).update(status=Article.Status.UNPUBLISHED)
+        from newsportal.caching import scopes
+
+        scopes.changed_on_commit(scopes.article(site["b"].pk))
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404
