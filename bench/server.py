@@ -53,12 +53,13 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - fixed command line
-            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-             "newsportal.wsgi:application"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
-        )  # fmt: skip
+        # The child keeps its own copy of the file: ours is closed at once.
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                 "newsportal.wsgi:application"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
+            )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

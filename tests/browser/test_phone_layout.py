@@ -208,7 +208,7 @@ def test_share_links_are_there_and_the_page_asks_no_other_host(live_server, phon
     assert hosts
     assert set(hosts) == {own}
     share = phone.get_by_role("region", name="Κοινοποίηση")
-    for name in ("Facebook", "X", "Viber", "WhatsApp", "E-mail"):
+    for name in ("Facebook", "X", "Viber", "WhatsApp", "Ηλεκτρονικό ταχυδρομείο"):
         assert share.get_by_role("link", name=name, exact=True).is_visible(), name
     # "Copy link" is a link to the article without JavaScript, a button with it.
     copy = share.get_by_role("button", name="Αντιγραφή συνδέσμου")
