@@ -73,7 +73,7 @@ def _live_banner(request, args: list[str]) -> dict[str, str]:
 
 
 def register() -> None:
-    live.register("banner", _live_banner)
+    live.register("banner", _live_banner, scopes=lambda args: (SCOPE,))
 
 
 @require_safe

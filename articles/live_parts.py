@@ -116,7 +116,21 @@ def _most_read(request, args: list[str]) -> dict[str, str]:
 
 
 def register() -> None:
-    live.register("comment-count", _comment_count_links)
-    live.register("feed-sidebar", _feed_sidebar)
-    live.register("strip", _strip)
-    live.register("most-read", _most_read)
+    live.register(
+        "comment-count",
+        _comment_count_links,
+        # A count moves only with its article's comments scope (articles.live_parts).
+        scopes=lambda args: {
+            scopes.comments(int(pk))
+            for pk in (arg.partition(" ")[0] for arg in args)
+            if pk.isdigit()
+        },
+    )
+    live.register("feed-sidebar", _feed_sidebar, scopes=lambda args: (scopes.SITE, scopes.FEED))
+    live.register("strip", _strip, scopes=lambda args: (scopes.SITE, scopes.FEED))
+    live.register(
+        "most-read",
+        _most_read,
+        scopes=lambda args: (scopes.SITE, scopes.ARTICLES),
+        clock=RANKED_SECONDS,
+    )

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.live_parts import ranked_list
+from articles.live_parts import RANKED_SECONDS, ranked_list
 from articles.models import Article
 from comments import notices, policy, rendering, threads
 from comments.forms import CommentForm
@@ -137,4 +137,9 @@ def _most_commented(request, args: list[str]) -> dict[str, str]:
 
 def register_live_parts() -> None:
     """``{% live "most-commented" %}``: a live part of the home page (newsportal/caching)."""
-    live.register("most-commented", _most_commented)
+    live.register(
+        "most-commented",
+        _most_commented,
+        scopes=lambda args: (scopes.SITE, scopes.ARTICLES),
+        clock=RANKED_SECONDS,
+    )

@@ -16,17 +16,49 @@ page at once (one cache read for forty counts).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 MARKER = re.compile(rb"<!--live:([a-z-]+):([^>]*?)-->")
 MARKER_START = b"<!--live:"
 
 Renderer = Callable[[object, list[str]], dict[str, str]]
 _RENDERERS: dict[str, Renderer] = {}
+# What each part shows follows these scopes (and, for some, the clock): a stored page whose
+# parts' scopes have not moved is sent as it was filled last time (responses.py).
+_SCOPES: dict[str, Callable[[list[str]], Iterable[str]]] = {}
+_CLOCKS: dict[str, int] = {}
 
 
-def register(name: str, render_many: Renderer) -> None:
+def register(
+    name: str,
+    render_many: Renderer,
+    *,
+    scopes: Callable[[list[str]], Iterable[str]] = lambda args: (),
+    clock: int = 0,
+) -> None:
+    """``render_many(request, args) -> {arg: html}``; ``scopes(args)``: the scopes whose
+    versions decide its HTML; ``clock``: seconds it may also change with (0: never)."""
     _RENDERERS[name] = render_many
+    _SCOPES[name] = scopes
+    _CLOCKS[name] = clock
+
+
+def dependencies(chunks: list) -> tuple[tuple[str, ...], int]:
+    """The scopes the live parts of a stored page follow, and the shortest clock among
+    them (0: none), worked out once when the page is stored."""
+    wanted: dict[str, list[str]] = {}
+    for chunk in chunks:
+        if isinstance(chunk, tuple):
+            wanted.setdefault(chunk[0], []).append(chunk[1])
+    scopes: set[str] = set()
+    clocks = []
+    for name, args in wanted.items():
+        scopes.update(_SCOPES.get(name, lambda args: ())(args))
+        if _CLOCKS.get(name):
+            clocks.append(_CLOCKS[name])
+        if name not in _SCOPES:
+            clocks.append(1)  # a part that says nothing of itself: refilled every second
+    return tuple(sorted(scopes)), min(clocks, default=0)
 
 
 def marker(name: str, arg: object = "") -> str:

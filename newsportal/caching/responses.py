@@ -22,6 +22,7 @@ sessions, CSRF and messages:
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache as memoized
@@ -38,7 +39,7 @@ from django.utils.module_loading import import_string
 from newsportal.caching import live
 from newsportal.caching.fragments import bounded
 from newsportal.caching.memory import Memory
-from newsportal.caching.scopes import SITE, Recorder, depends_on, still_current
+from newsportal.caching.scopes import SITE, Recorder, depends_on, versions_of
 from newsportal.caching.view_names import view_name_of
 
 Normaliser = Callable[[str], str | None]
@@ -102,9 +103,15 @@ class Entry(NamedTuple):
     chunks: list  # bytes and live-part markers (newsportal/caching/live.py)
     headers: list[tuple[str, str]]
     versions: dict[str, str]  # what it showed, as read while it was rendered
+    live_scopes: tuple[str, ...] = ()  # what its live parts follow (live.dependencies)
+    clock: int = 0  # and how often they may change by themselves (0: never)
 
 
 STORED_RESPONSES = Memory(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
+# Stored answers with their live parts filled in, per state of those parts' scopes (and
+# clock): a hit whose feed, counts and banner have not moved is sent as it was last time,
+# its ETag already computed. Bounded with the stored answers.
+FILLED_RESPONSES = Memory(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
 
 
 @memoized
@@ -182,18 +189,49 @@ def _without_language_vary(response) -> None:
 RENEWING_SECONDS = 2
 
 
-def _lookup(key: str) -> tuple[Entry | None, bool]:
-    """The stored answer and whether it is current (else the previous one, if any)."""
+def _current(entry: Entry) -> tuple[bool, dict[str, str]]:
+    """Whether the entry is current, and the versions of its scopes and its live parts'
+    (one read of the shared cache for all of them)."""
+    versions = versions_of({*entry.versions, *entry.live_scopes})
+    current = all(versions[scope] == version for scope, version in entry.versions.items())
+    return current, versions
+
+
+def _lookup(key: str) -> tuple[Entry | None, bool, dict[str, str]]:
+    """The stored answer, whether it is current (else the previous one, if any), and the
+    versions read."""
     local = STORED_RESPONSES.get(key)
-    if local is not None and still_current(local.versions):
-        return local, True
+    if local is not None:
+        current, versions = _current(local)
+        if current:
+            return local, True, versions
     shared = cache.get(key)
-    if shared is not None and still_current(shared.versions):
-        STORED_RESPONSES.set(
-            key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
-        )
-        return shared, True
-    return shared or local, False
+    if shared is not None:
+        current, versions = _current(shared)
+        if current:
+            STORED_RESPONSES.set(
+                key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
+            )
+            return shared, True, versions
+    return shared or local, False, {}
+
+
+def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[bytes, str]:
+    """The entry with its live parts filled, and its ETag: kept per state of the parts."""
+    state = (
+        key,
+        tuple(sorted(entry.versions.items())),
+        tuple(versions.get(scope, "") for scope in entry.live_scopes),
+        int(time.time() // entry.clock) if entry.clock else 0,
+    )
+    filled = FILLED_RESPONSES.get(state)
+    if filled is None:
+        with translation.override(_language_of(request)):
+            content = live.fill(request, entry.chunks)
+        filled = (content, weak_etag(content))
+        if entry.live_scopes or not live.has_markers(content):
+            FILLED_RESPONSES.set(state, filled, size=len(content))
+    return filled
 
 
 def _forget(key: str) -> None:
@@ -276,7 +314,8 @@ class ResponseCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in NOT_REPLAYED_HEADERS
             ]
-            _store(key, Entry(chunks, headers, dict(recorder)), lifetime)
+            live_scopes, clock = live.dependencies(chunks)
+            _store(key, Entry(chunks, headers, dict(recorder), live_scopes, clock), lifetime)
         with translation.override(_language_of(request)):
             _set_content(response, live.fill(request, chunks))
         return response
@@ -300,11 +339,17 @@ class ResponseCacheMiddleware:
         lifetime = settings.PAGE_CACHE_SECONDS if policy.lifetime is None else policy.lifetime
         stores = exact and lifetime > 0 and not (policy.unstored & request.GET.keys())
         key = _key(request, query)
-        entry, current = _lookup(key) if stores else (None, False)
+        entry, current, versions = _lookup(key) if stores else (None, False, {})
+        etag = None
         renewing = None
         if entry is not None and not current and cache.add(f"{key}:renewing", 1, RENEWING_SECONDS):
             renewing, entry = f"{key}:renewing", None  # this request renders it again
-        if entry is not None:  # current, or the previous one while another process renders
+        if entry is not None and current:
+            content, etag = _filled(request, key, entry, versions)
+            response = HttpResponse(content)
+            for name, value in entry.headers:
+                response[name] = value
+        elif entry is not None:  # the previous one, while another process renders it again
             with translation.override(_language_of(request)):
                 response = HttpResponse(live.fill(request, entry.chunks))
             for name, value in entry.headers:
@@ -330,7 +375,7 @@ class ResponseCacheMiddleware:
             response["CDN-Cache-Control"] = cdn_control
         else:
             patch_cache_control(response, public=True, no_cache=True)
-        response["ETag"] = weak_etag(response.content)
+        response["ETag"] = etag or weak_etag(response.content)
         conditional = get_conditional_response(request, etag=response["ETag"], response=response)
         if conditional is not response:
             # A 304 carries what the full answer would have said about itself (language,

@@ -128,3 +128,18 @@ def test_a_new_byline_shows_on_the_next_request(
         services.save_article(article=article, authors=[maria, nikos])
     assert "Νίκος Γεωργίου" in client.get(url).content.decode()
     assert article.headline in client.get(nikos.get_absolute_url()).content.decode()
+
+
+def test_the_demo_content_has_author_pages(client, settings):
+    from django.core.management import call_command
+
+    settings.DEMO_PASSWORD = "demo-pass-for-tests"
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # once each
+    eleni = Author.objects.get(name="Ελένη Μαργαρίτη")
+    assert eleni.user.username == "editor"
+    assert Author.objects.count() == 2
+    assert not Article.objects.filter(authors=None).exists()
+    page = client.get(eleni.get_absolute_url())
+    assert page.status_code == 200
+    assert "Πολιτική συντάκτρια" in page.content.decode()

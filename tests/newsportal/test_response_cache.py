@@ -266,3 +266,35 @@ def test_a_withdrawn_page_leaves_no_previous_answer_to_serve(
         scopes.changed_on_commit(scopes.article(site["b"].pk))
     assert client.get(url).status_code == 404
     assert client.get(url).status_code == 404
+
+
+def test_a_hit_whose_live_parts_did_not_move_costs_one_read_of_the_shared_cache(
+    client, site, django_assert_num_queries
+):
+    from unittest import mock
+
+    url = "/"
+    first = client.get(url)
+    client.get(url)
+    with (
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        mock.patch.object(cache, "get", wraps=cache.get) as get,
+        django_assert_num_queries(0),
+    ):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    # The versions of the page's scopes and of its live parts' scopes, in one read (and the
+    # next scheduled item's time); the parts are not filled again.
+    assert get_many.call_count == 1
+    assert all(str(call.args[0]).startswith("ver:") for call in get.call_args_list)
+
+
+def test_a_moved_live_part_is_filled_again_on_a_stored_page(
+    client, site, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        FlashItemFactory(text="Νέα σύντομη είδηση για το λιμάνι")
+    assert "Νέα σύντομη είδηση για το λιμάνι" in client.get("/").content.decode()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from articles import demo_content, images, services
 from articles.demo_images import generate_hero_image
-from articles.models import Article, Category, Correction, FlashItem, Image
+from articles.models import Article, Author, Category, Correction, FlashItem, Image
 from comments import network
 from comments import services as comment_services
 from comments.models import Comment, CommentReport
@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 created = self.create_articles(categories, users.get("editor"))
                 flashes = self.create_flash_items()
                 self.create_corrections()
+                self.create_authors(users)
             comments = self.create_comments(users.get("moderator"))
             # Images stored before renditions existed get them now (an older demo database).
             for image in Image.objects.filter(renditions=[]):
@@ -227,6 +228,23 @@ class Command(BaseCommand):
             )
             created += was_created
         return created
+
+    def create_authors(self, users: dict) -> None:
+        """Two author profiles; demo articles without bylines are signed by them."""
+        authors = []
+        for data in demo_content.AUTHORS:
+            author, _ = Author.objects.get_or_create(
+                name=data["name"],
+                defaults={"role": data["role"], "biography": data["biography"].strip()},
+            )
+            account = users.get(data["username"]) if data["username"] else None
+            if account is not None and author.user_id is None:
+                author.user = account
+                author.save(update_fields=["user"])
+            authors.append(author)
+        unsigned = Article.objects.filter(authors=None).order_by("published_at", "pk")
+        for index, article in enumerate(unsigned):
+            article.authors.add(*(authors if index % 3 == 0 else authors[:1]))
 
     def create_corrections(self) -> int:
         """Corrections of two published articles (once each)."""
