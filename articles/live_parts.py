@@ -23,6 +23,8 @@ from articles.models import Article
 from newsportal.caching import live, scopes
 from newsportal.caching.fragments import fragment
 
+# The comment counts of every card (a live part): moved by any comment change.
+COUNTS_SCOPE = "comment-counts"
 # The ranked lists ("most read", "most commented"): counts a minute old are as good as
 # new, and read fresh they cost more than the rest of the sidebar together.
 RANKED_SECONDS = 60
@@ -43,7 +45,7 @@ def comments_changed(article_id: int) -> None:
     """The article's comments section is re-rendered and its counter read again (after the
     commit for every process; this one at once); no other page or card is touched."""
     comment_counts.forget(article_id)
-    scopes.changed_on_commit(scopes.comments(article_id))
+    scopes.changed_on_commit(scopes.comments(article_id), COUNTS_SCOPE)
     transaction.on_commit(lambda: comment_counts.forget(article_id))
 
 
@@ -119,12 +121,9 @@ def register() -> None:
     live.register(
         "comment-count",
         _comment_count_links,
-        # A count moves only with its article's comments scope (articles.live_parts).
-        scopes=lambda args: {
-            scopes.comments(int(pk))
-            for pk in (arg.partition(" ")[0] for arg in args)
-            if pk.isdigit()
-        },
+        # Any count moves with COUNTS_SCOPE: one version for all of a page's cards (forty
+        # per-article versions made every hit of the home page read forty more keys).
+        scopes=lambda args: (COUNTS_SCOPE,),
     )
     live.register("feed-sidebar", _feed_sidebar, scopes=lambda args: (scopes.SITE, scopes.FEED))
     live.register("strip", _strip, scopes=lambda args: (scopes.SITE, scopes.FEED))
