@@ -951,14 +951,11 @@ class Correction(models.Model):
         super().save(*args, **kwargs)
         # The article changed in the open: its modification time says so (dateModified,
         # "Updated" under the headline), never earlier than its publication.
-        article = Article.objects.filter(pk=self.article_id).values("published_at").first()
-        published = article and article["published_at"]
-        if published and self.published_at >= published:
-            at = Value(self.published_at)
-            Article.objects.filter(pk=self.article_id).update(
-                updated_at=Greatest("updated_at", at),
-                revised_at=Greatest(Coalesce("revised_at", at), at),
-            )
+        at = Value(self.published_at)
+        Article.objects.filter(pk=self.article_id, published_at__lte=self.published_at).update(
+            updated_at=Greatest("updated_at", at),
+            revised_at=Greatest(Coalesce("revised_at", at), at),
+        )
 
     def clean(self):
         # Only what readers have seen is corrected in the open; a draft is simply edited.

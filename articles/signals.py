@@ -6,7 +6,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from articles.live_parts import comments_changed
 from articles.models import (
     Article,
     Category,
@@ -37,7 +36,6 @@ def article_changed(sender, instance, **kwargs):
         scopes.FEED,
         schedule=True,
     )
-    comments_changed(instance.pk)
 
 
 @receiver(post_save, sender=Correction)

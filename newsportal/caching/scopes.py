@@ -167,11 +167,6 @@ def depends_on(*scopes: str) -> None:
     versions_of(scopes)
 
 
-def still_current(versions: dict[str, str]) -> bool:
-    """True when none of these recorded versions moved."""
-    return versions_of(versions) == versions
-
-
 # --- Scheduled items ----------------------------------------------------------------------
 
 
