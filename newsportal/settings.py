@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "newsportal",
     "simple_history",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -197,6 +199,23 @@ MIDDLEWARE.insert(
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (README, "Background jobs"): tasks are rows on the primary, enqueued in
+# the same transaction as the change that asks for them, and run by `manage.py db_worker`
+# (one or more, any host). TASKS_BACKEND=immediate runs each task at once in the process
+# that enqueues it: `make run`, one process, uses it so that no worker has to be started.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG and not PRODUCTION else "database")
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be 'database' or 'immediate', not {TASKS_BACKEND!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -77,3 +77,18 @@ def pytest_terminal_summary(terminalreporter):
     width = max(len(name) for name, _ in _FIGURES)
     for name, value in _FIGURES:
         terminalreporter.write_line(f"{name.ljust(width)}  {value}")
+
+
+@pytest.fixture
+def run_tasks():
+    """Runs the job queue's ready tasks the way `manage.py db_worker` does, then returns
+    how many ran (their rows stay, with their status)."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> int:
+        before = DBTaskResult.objects.finished().count()
+        call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+        return DBTaskResult.objects.finished().count() - before
+
+    return run

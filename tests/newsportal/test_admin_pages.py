@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.urls.resolvers import RegexPattern
 from django.utils import timezone
+from django_tasks import task
 
 from articles.models import (
     SECTION_PALETTE,
@@ -236,6 +237,27 @@ def moderation_log_entries():
     ]
 
 
+@task()
+def add_up(*numbers):
+    """A job for the job queue's admin pages to show."""
+    return sum(numbers)
+
+
+def task_results():
+    from django_tasks_db.models import DBTaskResult
+
+    ready = add_up.enqueue(1, 2)
+    failed = add_up.enqueue("α", 2)
+    for result in (ready, failed):
+        assert isinstance(result.db_result, DBTaskResult)
+    failed.db_result.claim("worker-1")
+    try:
+        add_up.call("α", 2)
+    except TypeError as error:
+        failed.db_result.set_failed(error)
+    return [ready.db_result, failed.db_result]
+
+
 BUILDERS = {
     "auth.Group": groups,
     "auth.User": users,
@@ -255,6 +277,7 @@ BUILDERS = {
     "comments.BlockedWord": blocked_words,
     "comments.BlockedAddress": blocked_addresses,
     "comments.ModerationLogEntry": moderation_log_entries,
+    "django_tasks_database.DBTaskResult": task_results,
 }
 
 
