@@ -1,7 +1,7 @@
 """Our own deployment checks, run by `manage.py check --deploy` beside Django's."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Info, Tags, register
 
 UNSAFE_SCRIPT_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"}
 
@@ -78,3 +78,17 @@ def check_production_settings(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.compatibility, deploy=True)
+def check_mail(app_configs, **kwargs):
+    """A trial of the production profile may run without a mail server; a site should not."""
+    if settings.EMAIL_BACKEND.endswith("dummy.EmailBackend"):
+        return [
+            Info(
+                "No mail server is configured: commenters get no e-mail.",
+                hint="Set EMAIL_URL (smtp://user:password@host:587/?tls=True) or EMAIL_HOST.",
+                id="newsportal.I001",
+            )
+        ]
+    return []

@@ -286,6 +286,46 @@ LOGGING = {
     },
 }
 
+# --- E-mail ---------------------------------------------------------------------------------
+# EMAIL_URL (smtp://user:password@host:587/?tls=True, dj-email-url's form) or the usual
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL. Without
+# either, development prints mail on the console, and production sends none (a trial of
+# the profile on one machine; the deploy checks say so).
+# Mail leaves through the job queue (newsportal/mail.py), retried while the server fails.
+import dj_email_url  # noqa: E402
+
+if env_str("EMAIL_URL"):
+    _email = dj_email_url.parse(env_str("EMAIL_URL"))
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+elif env_str("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+elif PRODUCTION:
+    # The console would write addresses into the logs.
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Νέα Αγορά <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address readers reach the site at, for links in e-mails (written outside a request).
+SITE_URL = env_str(
+    "SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
+# A mail the server refused is tried again after 1, 5, 30 minutes, 2 and 6 hours.
+EMAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
+
 # Portal settings, each with the reason it exists.
 # How many articles a listing page shows.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
