@@ -17,10 +17,18 @@ scopes fell due. No cron.
 
 Within one request each version is read from the shared cache once (one page is
 rendered from one set of versions); outside requests (commands, tests) on every call.
+
+Every change also increments one shared counter, and each process keeps the versions it
+read while that counter stays where it was: a request reads the counter (with the time
+the next scheduled item is due, in the same round trip) and, when nothing changed since,
+takes the versions from this process's memory. A stored home page shows about ninety
+scopes; reading them all on every hit cost more than the whole framework ceiling. After
+any change anywhere the next request, in every process, reads the versions afresh.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import uuid
@@ -39,7 +47,11 @@ FEED = "feed"
 ARTICLES = "articles"
 KEY_PREFIX = "ver:"
 NEXT_DUE_KEY = "ver:next-due"
+CHANGES_KEY = "ver:changes"
 NOTHING_SCHEDULED = 0.0
+# This process's memory of versions is dropped when it grows past this many scopes (a
+# crawler walking every article between two changes).
+KNOWN_SCOPES_LIMIT = 50_000
 
 
 def article(pk: int) -> str:
@@ -69,10 +81,23 @@ _request = threading.local()
 _LOCAL_CHANGES: dict[str, str] = {}
 
 
+class _Known:
+    """The versions this process read while the shared change counter stood at ``changes``."""
+
+    def __init__(self, changes: int | None) -> None:
+        self.changes = changes
+        self.versions: dict[str, str] = {}
+
+
+# Replaced, never mutated across counters: a request keeps the one it started with.
+_known = _Known(None)
+
+
 def request_began(**kwargs) -> None:
     """Connected to request_started (newsportal/apps.py): versions are read afresh."""
     _request.versions = {}
     _request.due_checked = False
+    _request.known = None
     _request.recorders = []
 
 
@@ -96,6 +121,11 @@ def versions_of(scopes: Iterable[str]) -> dict[str, str]:
     _check_schedule(memo)
     known = memo if memo is not None else {}
     wanted = [scope for scope in scopes if scope not in known]
+    process = getattr(_request, "known", None) if memo is not None else None
+    if wanted and process is not None:
+        remembered = process.versions
+        memo.update({scope: remembered[scope] for scope in wanted if scope in remembered})
+        wanted = [scope for scope in wanted if scope not in memo]
     if wanted:
         found = cache.get_many([KEY_PREFIX + scope for scope in wanted])
         fresh = {}
@@ -110,6 +140,10 @@ def versions_of(scopes: Iterable[str]) -> dict[str, str]:
         if memo is None:
             return {**fresh, **{s: known[s] for s in scopes if s in known}}
         memo.update(fresh)
+        if process is not None:
+            if len(process.versions) > KNOWN_SCOPES_LIMIT:
+                process.versions.clear()
+            process.versions.update(fresh)
         known = memo
     result = {scope: known[scope] + _LOCAL_CHANGES.get(scope, "") for scope in scopes}
     for recorder in getattr(_request, "recorders", None) or ():
@@ -123,9 +157,18 @@ def changed(*scopes: str) -> None:
         return
     tokens = {scope: _new_token() for scope in scopes}
     cache.set_many({KEY_PREFIX + scope: token for scope, token in tokens.items()}, None)
+    _count_a_change()  # after the versions: a process that sees the count sees them
     memo = _memo()
     if memo is not None:
         memo.update(tokens)
+
+
+def _count_a_change() -> None:
+    try:
+        cache.incr(CHANGES_KEY)
+    except ValueError:  # never counted, or evicted: start where no process has been
+        if not cache.add(CHANGES_KEY, secrets.randbits(62), None):
+            cache.incr(CHANGES_KEY)
 
 
 def changed_on_commit(*scopes: str) -> None:
@@ -145,8 +188,11 @@ def changed_on_commit(*scopes: str) -> None:
 
 
 def forget_local_changes() -> None:
-    """Drop this process's uncommitted overrides (tests start afresh)."""
+    """Drop this process's uncommitted overrides and remembered versions (tests start
+    afresh)."""
+    global _known
     _LOCAL_CHANGES.clear()
+    _known = _Known(None)
 
 
 class Recorder(dict):
@@ -186,10 +232,28 @@ def _check_schedule(memo: dict | None) -> None:
         return
     if memo is not None:
         _request.due_checked = True
-    next_due = cache.get(NEXT_DUE_KEY)
+        # One round trip for both: when the next item is due, and whether anything changed.
+        found = cache.get_many([NEXT_DUE_KEY, CHANGES_KEY])
+        _request.known = _known_while(found.get(CHANGES_KEY))
+        next_due = found.get(NEXT_DUE_KEY)
+    else:
+        next_due = cache.get(NEXT_DUE_KEY)
     if next_due is not None and not (NOTHING_SCHEDULED < next_due <= time.time()):
         return
-    schedule_changed()
+    schedule_changed()  # what it moves is in this request's versions, and counted
+
+
+def _known_while(changes: int | None) -> _Known | None:
+    """This process's versions if nothing changed since they were read, else a new memory."""
+    global _known
+    if changes is None:  # never counted, or evicted
+        start = secrets.randbits(62)
+        changes = start if cache.add(CHANGES_KEY, start, None) else cache.get(CHANGES_KEY)
+        if changes is None:  # the shared cache is away: nothing can be remembered
+            return None
+    if _known.changes != changes:
+        _known = _Known(changes)
+    return _known
 
 
 def schedule_changed() -> None:

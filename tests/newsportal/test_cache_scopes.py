@@ -129,3 +129,50 @@ def test_what_may_come_from_a_lagging_replica_is_kept_only_that_long(monkeypatch
     assert kept == [60, 11, 11]
     # Without replicas configured the router's bound is None: nothing is shortened.
     assert db_router.stale_read_bound() is None
+
+
+def in_a_request(*names):
+    """The versions as one request reads them (request_started/finished around it)."""
+    scopes.request_began()
+    try:
+        return scopes.versions_of(names)
+    finally:
+        scopes.request_ended()
+
+
+def test_while_nothing_changes_a_request_reads_one_counter_not_every_version():
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    names = [scopes.article(pk) for pk in range(1, 90)]
+    first = in_a_request(*names)
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        assert in_a_request(*names) == first
+    [call] = get_many.call_args_list
+    assert set(call.args[0]) == {scopes.NEXT_DUE_KEY, scopes.CHANGES_KEY}
+
+
+def test_a_change_in_another_process_is_read_by_the_next_request():
+    from django.core.cache import cache
+
+    first = in_a_request(scopes.article(1), scopes.SITE)
+    # Another process: its changed() moves the version and counts the change.
+    cache.set(scopes.KEY_PREFIX + scopes.article(1), "elsewhere")
+    assert in_a_request(scopes.article(1), scopes.SITE) == first  # not counted yet
+    scopes._count_a_change()
+    assert in_a_request(scopes.article(1), scopes.SITE) == {
+        scopes.article(1): "elsewhere",
+        scopes.SITE: first[scopes.SITE],
+    }
+
+
+def test_an_evicted_counter_starts_anew_where_no_process_has_been():
+    from django.core.cache import cache
+
+    in_a_request(scopes.SITE)
+    counted = cache.get(scopes.CHANGES_KEY)
+    cache.delete(scopes.CHANGES_KEY)  # and, unseen, a version moved meanwhile
+    cache.set(scopes.KEY_PREFIX + scopes.SITE, "moved")
+    assert in_a_request(scopes.SITE) == {scopes.SITE: "moved"}
+    assert cache.get(scopes.CHANGES_KEY) != counted

@@ -30,6 +30,7 @@ from articles import preview
 from articles.models import Article, Author, BreakingBanner, Category, Correction, Tag
 from comments import services, tokens
 from comments.models import BlockedWord, Comment
+from newsportal import mail
 from tests.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -113,6 +114,8 @@ def world(django_capture_on_commit_callbacks):
     Correction.objects.create(article=article, text="Διορθώθηκε μια ημερομηνία.")
     article.authors.add(Author.objects.create(name="Άννα Κ.", user=admin, photo=image))
     link = preview.create_preview_link(article=article, created_by=admin)
+    # A row of the job queue (a mail waiting for the worker).
+    mail.deliver.enqueue(to="reader@example.com", subject="Θέμα", body="-", headers={}, attempt=0)
     # django-axes' rows: a successful login, then a failed one (success resets failures).
     visitor = Client()
     login = reverse("admin:login")
