@@ -50,6 +50,17 @@ def comments_changed(article_id: int) -> None:
 
 
 def _comment_count_links(request, args: list[str]) -> dict[str, str]:
+    # Kept per version of the counts (and language): a page rendered anew, or a stored one
+    # filled again, costs no counter read while no comment changed.
+    return fragment(
+        "comment-count-links",
+        tuple(args),
+        scopes=(COUNTS_SCOPE,),
+        render=lambda: _render_comment_count_links(args),
+    )
+
+
+def _render_comment_count_links(args: list[str]) -> dict[str, str]:
     wanted = {}
     for arg in args:
         pk, _, url = arg.partition(" ")

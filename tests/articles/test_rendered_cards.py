@@ -291,3 +291,22 @@ def test_a_kept_article_is_whole_when_a_block_must_be_rendered_again(client, sit
     assert f'<meta property="og:title" content="{article.headline}">' in html
     assert "http://localhost/" in html
     assert article.body_html[:40] in html
+
+
+def test_the_cards_comment_counts_are_read_once_per_version_of_the_counts(client, site):
+    from articles import comment_counts
+    from comments import services
+    from comments.models import Comment
+    from tests.factories import CommentFactory, UserFactory
+
+    article = site["articles"][0]
+    waiting = CommentFactory(article=article, status=Comment.Status.PENDING)
+    client.get("/")
+    with mock.patch.object(comment_counts, "cached", wraps=comment_counts.cached) as read:
+        client.get("/")
+        client.get("/en/")
+        assert read.call_count == 1  # the English page's links are worded apart
+        services.approve_comment(comment=waiting, moderator=UserFactory())
+        html = client.get("/").content.decode()
+        assert read.call_count == 2
+    assert f'href="{article.get_absolute_url()}#comments">1 σχόλιο</a>' in html
