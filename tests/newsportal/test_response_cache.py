@@ -252,6 +252,56 @@ def test_while_another_process_renders_a_page_again_the_previous_one_is_served(
     assert not [key for key in cache._cache if key.endswith(":renewing")]  # released
 
 
+def test_a_stale_copy_is_compared_by_digest_not_fetched_again_while_another_renders_it(
+    client, site, monkeypatch, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from articles.models import Article
+    from newsportal.caching import scopes
+
+    url = site["a"].get_absolute_url()
+    first = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk=site["a"].pk).update(headline="Νέος τίτλος")
+        scopes.changed_on_commit(scopes.article(site["a"].pk))
+    adds = cache.add
+    monkeypatch.setattr(
+        cache,
+        "add",
+        lambda key, *a, **k: False if key.endswith(":renewing") else adds(key, *a, **k),
+    )
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+        stale = [client.get(url) for _ in range(3)]
+    fetched = [c.args[0] for c in get.call_args_list if c.args[0].startswith("resp:")]
+    # Three stale answers, each after one small read of the shared entry's digest.
+    assert len(fetched) == 3
+    assert all(key.endswith(":digest") for key in fetched)
+    assert {r.content for r in stale} == {first.content}
+    assert len({r["ETag"] for r in stale}) == 1
+    monkeypatch.setattr(cache, "add", adds)
+    assert "Νέος τίτλος" in client.get(url).content.decode()
+
+
+def test_a_stale_copy_gives_way_to_the_newer_answer_another_process_stored(
+    client, site, django_capture_on_commit_callbacks
+):
+    from articles.models import Article
+    from newsportal.caching import scopes
+
+    url = site["a"].get_absolute_url()
+    client.get(url)
+    [key] = [k for k in responses.STORED_RESPONSES._entries if k.startswith("resp:")]
+    old_copy = responses.STORED_RESPONSES.get(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk=site["a"].pk).update(headline="Νέος τίτλος")
+        scopes.changed_on_commit(scopes.article(site["a"].pk))
+    assert "Νέος τίτλος" in client.get(url).content.decode()  # "the other process"
+    responses.STORED_RESPONSES.set(key, old_copy)  # this one still holds the old copy
+    assert "Νέος τίτλος" in client.get(url).content.decode()
+    assert responses.STORED_RESPONSES.get(key) is not old_copy
+
+
 def test_a_withdrawn_page_leaves_no_previous_answer_to_serve(
     client, site, django_capture_on_commit_callbacks
 ):
