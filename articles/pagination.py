@@ -4,7 +4,8 @@
   newsportal/caching/scopes.py) and kept in the shared cache: counting tens of thousands
   of rows on every request would cost more than the page.
 - A page is the ids of its articles, read from the covering index (category or status,
-  published_at, id: an index-only scan that skips rows without reading them); the views
+  published_at, id: an index-only scan that skips rows without reading them), and for
+  deep pages kept like the total, per version of the list's scope; the views
   turn them into cards, reading only the articles whose card is not already rendered
   (articles/rendering.py). OFFSET over full rows would read every skipped article; and
   asked for whole rows at once, PostgreSQL may prefer walking the site-wide newest-first
@@ -20,6 +21,9 @@ from newsportal.caching import scopes
 from newsportal.caching.fragments import fragment
 
 COUNT_TIMEOUT = 3600
+# From this offset on, a page's ids are kept per version of its list (walking the index
+# up to it costs more than the rest of the page); nearer pages read them each time.
+KEEP_IDS_FROM = 1000
 
 
 class ArticlePaginator(Paginator):
@@ -56,9 +60,24 @@ class ArticlePaginator(Paginator):
             rows = list(self.object_list.for_listing()[bottom:top])
             page = self._get_page([row.pk for row in rows], number, self)
             page.rows = {row.pk: row for row in rows}
-        else:
+        elif bottom < KEEP_IDS_FROM:
             page = self._get_page(
                 list(self.object_list.values_list("pk", flat=True)[bottom:top]), number, self
             )
+            page.rows = None
+        else:
+            # Kept like the total, per version of the list: the 2,000th page costs an
+            # index walk over 40,000 entries once, not on every request.
+            ids = fragment(
+                "page-ids",
+                self.list_scope,
+                bottom,
+                top,
+                scopes=(scopes.SITE, self.list_scope, *self.also_on),
+                render=lambda: list(self.object_list.values_list("pk", flat=True)[bottom:top]),
+                timeout=COUNT_TIMEOUT,
+                shared=True,
+            )
+            page = self._get_page(ids, number, self)
             page.rows = None
         return page

@@ -48,3 +48,24 @@ def test_the_total_is_counted_once_per_version_of_the_list(
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(category=archive.first().category)
     assert ArticlePaginator(archive.all(), 7, list_scope=scopes.ARTICLES).count == 31
+
+
+def test_a_deep_pages_ids_are_kept_per_version_of_the_list(
+    archive, monkeypatch, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from articles import pagination
+
+    monkeypatch.setattr(pagination, "KEEP_IDS_FROM", 14)  # page 3 of 7 is "deep" here
+    expected = [article.pk for article in archive[14:21]]
+    nearer = [article.pk for article in archive[7:14]]
+    assert ArticlePaginator(archive, 7, list_scope=scopes.ARTICLES).page(3).object_list == expected
+    with django_assert_num_queries(1):  # the count is kept; the ids too
+        paginator = ArticlePaginator(archive.all(), 7, list_scope=scopes.ARTICLES)
+        assert paginator.page(3).object_list == expected
+        assert paginator.page(2).object_list == nearer  # a near page: read
+    with django_capture_on_commit_callbacks(execute=True):
+        newest = ArticleFactory(category=archive.first().category)
+    moved = ArticlePaginator(archive.all(), 7, list_scope=scopes.ARTICLES).page(3).object_list
+    assert moved == [article.pk for article in archive.all()[14:21]]
+    assert moved != expected
+    assert newest.pk not in moved
