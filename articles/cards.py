@@ -6,8 +6,7 @@ from django.utils.safestring import SafeString
 
 from articles import comment_counts
 from articles.models import Article
-from articles.rendering import card_html, card_scopes, kept_card
-from newsportal.caching.scopes import versions_of
+from articles.rendering import card_html, kept_cards
 
 
 def cards_by_id(
@@ -21,10 +20,8 @@ def cards_by_id(
     and, once warm, none for the cards. An id no longer found (just withdrawn) has None
     for its card.
     """
-    # The versions of every card's scopes in one read of the shared cache (then per card
-    # from the request's memo).
-    versions_of({scope: None for pk, _ in wanted for scope in card_scopes(pk)})
-    kept = [kept_card(pk, options) for pk, options in wanted]
+    # The versions of every card's scopes in one read of the shared cache.
+    kept = kept_cards(wanted)
     missing = {pk for (pk, _), html in zip(wanted, kept, strict=True) if html is None}
     articles = {pk: known[pk] for pk in missing if known and pk in known}
     if unread := sorted(missing - articles.keys()):

@@ -18,7 +18,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from newsportal.caching import live, scopes
-from newsportal.caching.fragments import fragment, fragment_if_kept
+from newsportal.caching.fragments import fragment, fragments_if_kept
 
 LARGE_SIZES = "(min-width: 80rem) 34rem, (min-width: 48rem) 55vw, 100vw"
 COMPACT_SIZES = "7rem"
@@ -104,9 +104,12 @@ def options_key(options: dict) -> tuple:
     return tuple(sorted(options.items()))
 
 
-def kept_card(pk: int, options: dict) -> SafeString | None:
-    """The card this process rendered for the current versions, or None."""
-    return fragment_if_kept("card", pk, options_key(options), scopes=card_scopes(pk))
+def kept_cards(wanted: list[tuple[int, dict]]) -> list[SafeString | None]:
+    """The cards this process rendered for the current versions of each (article id,
+    options), or None for each it has not; the versions are read once for all."""
+    return fragments_if_kept(
+        "card", [((pk, options_key(options)), card_scopes(pk)) for pk, options in wanted]
+    )
 
 
 def comment_count_html(count: int, url: str) -> str:

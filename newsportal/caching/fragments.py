@@ -81,3 +81,13 @@ def fragment(
 def fragment_if_kept(name: str, *parts: Hashable, scopes: Iterable[str]):
     """The fragment if this worker has it for the current versions, else None."""
     return FRAGMENTS.get(_key(name, parts, scopes))
+
+
+def fragments_if_kept(name: str, wanted: list[tuple[tuple, tuple[str, ...]]]) -> list:
+    """``fragment_if_kept`` of each (parts, scopes) in ``wanted``, with one reading of the
+    versions and of the language for all: a home page asks for eighty cards."""
+    versions = versions_of({scope: None for _, scopes in wanted for scope in scopes})
+    language = translation.get_language()
+    return FRAGMENTS.get_many(
+        [(name, language, *parts, *(versions[s] for s in scopes)) for parts, scopes in wanted]
+    )

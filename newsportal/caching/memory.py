@@ -70,6 +70,12 @@ class Memory:
             entry = self._entries.get(key)
         return None if entry is None else entry.value
 
+    def get_many(self, keys: list[Hashable]) -> list:
+        """``get`` of each key, under one acquisition of the lock."""
+        with self._lock:
+            entries = [self._entries.get(key) for key in keys]
+        return [None if entry is None else entry.value for entry in entries]
+
     def set(self, key: Hashable, value, size: int | None = None, timeout: float | None = None):
         """Keep ``value`` (about ``size`` bytes; the key's bytes count too, so keys made of
         long unique URLs cannot outgrow the bound with small values)."""
