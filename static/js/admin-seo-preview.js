@@ -122,7 +122,7 @@
       var length = Array.from(c.input.value).length;
       var over = length > c.shown;
       var text = box.getAttribute(over ? "data-counter-over-text" : "data-counter-text");
-      c.note.textContent = text.replace("%(count)s", length).replace("%(max)s", c.input.maxLength);
+      c.note.textContent = text.replace("{count}", length).replace("{max}", c.input.maxLength);
       c.note.classList.toggle("seo-counter--over", over);
     });
   }
