@@ -12,7 +12,6 @@ of a snippet; Facebook's and X's cards about 90 of a title and 110 of a descript
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -43,12 +42,6 @@ def cut(text: str, limit: int) -> str:
     return head.rstrip(TRAILING) + ELLIPSIS
 
 
-def display_url(url: str) -> str:
-    """An address as search results write it: the host, then the path's parts."""
-    parts = urlsplit(url)
-    return " › ".join([parts.netloc, *[part for part in parts.path.split("/") if part]])
-
-
 @dataclass
 class Preview:
     site_name: str
@@ -67,7 +60,8 @@ class Preview:
 
     @property
     def search_url(self) -> str:
-        return display_url(self.url) if self.url_template else self.host
+        """The whole address, as the result links to it (the host alone before a save)."""
+        return self.url if self.url_template else self.host
 
     @property
     def search_title(self) -> str:

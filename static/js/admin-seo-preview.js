@@ -43,12 +43,6 @@
     return head.join("") + "…";
   }
 
-  function displayUrl(url) {
-    var parsed = new URL(url);
-    var parts = parsed.pathname.split("/").filter(Boolean);
-    return [parsed.host].concat(parts).join(" › ");
-  }
-
   function limit(name) {
     return parseInt(box.getAttribute("data-" + name + "-chars"), 10);
   }
@@ -85,7 +79,7 @@
     var slug = value("slug");
     if (template && slug !== null) {
       var placeholder = box.getAttribute("data-slug-placeholder");
-      show("search-url", displayUrl(template.replace(placeholder, slug.trim())));
+      show("search-url", template.replace(placeholder, slug.trim()));
     }
 
     var image = value("hero_image");
