@@ -78,13 +78,13 @@ def desk_for(user, *, now: datetime | None = None) -> Desk:
 
 # The chart -----------------------------------------------------------------------------
 
-WIDTH = 640
+WIDTH = 600
 ROW = 26
 TOP = 8
-LABEL_WIDTH = 300  # the headline, left of the bars
+LABEL_WIDTH = 290  # the rank and headline, left of the bars
 BARS_FROM = LABEL_WIDTH + 10
 COUNT_ROOM = 56  # the number written after each bar
-LABEL_CHARS = 44
+LABEL_CHARS = 38
 
 
 @dataclass
@@ -105,7 +105,6 @@ class Chart:
     rows: list[ChartRow]
     maximum: int
     bars_from: int
-    label_x: int
 
     @property
     def is_empty(self) -> bool:
@@ -138,5 +137,4 @@ def chart(reads: list[ReadCount]) -> Chart:
         rows=rows,
         maximum=maximum,
         bars_from=BARS_FROM,
-        label_x=LABEL_WIDTH,
     )

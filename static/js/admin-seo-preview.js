@@ -97,14 +97,15 @@
     if (!input || !input.maxLength || input.maxLength < 0) {
       return null;
     }
-    var note = document.createElement("p");
-    note.className = "seo-counter";
+    // Under the field, where the admin writes help texts (and aligned as they are).
+    var note = document.createElement("div");
+    note.className = "help seo-counter";
     note.id = "id_" + name + "_counter";
     input.setAttribute(
       "aria-describedby",
       ((input.getAttribute("aria-describedby") || "") + " " + note.id).trim()
     );
-    input.insertAdjacentElement("afterend", note);
+    (input.closest(".flex-container") || input).insertAdjacentElement("afterend", note);
     var shown = limit(name === "seo_title" ? "search-title" : "search-description");
     return { input: input, note: note, shown: shown };
   }
