@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag as TaggitTag
 
-from articles import images, locks, preview, services
+from articles import images, locks, preview, search_preview, services
 from articles.forms import ArticleAdminForm, ImageAdminForm, PreviewLinkForm
 from articles.models import (
     Article,
@@ -140,6 +140,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 ],
             },
         ),
+        # Last, so that the preview of the search result and share card follows it
+        # (change_form.html draws the preview after the fieldsets).
+        (_("Search engines and sharing"), {"fields": ["seo_title", "seo_description"]}),
     ]
 
     class Media:
@@ -149,6 +152,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             Script("js/admin-slug.js", defer=True),
             Script("js/admin-edit-lock.js", defer=True),
             Script("js/admin-editor-i18n.js", defer=True),
+            Script("js/admin-seo-preview.js", defer=True),
         ]
         css = {"all": ["css/admin.css"]}
 
@@ -238,6 +242,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             extra_context.update(self.lock_context(request, article, lock))
         if article is not None:
             extra_context.update(self.article_context(article))
+        extra_context["seo_preview"] = search_preview.preview_for(article, request)
+        extra_context["slug_placeholder"] = search_preview.SLUG_PLACEHOLDER
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def lock_context(self, request, article, lock):
@@ -600,7 +606,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def differences(article, revision) -> list[dict]:
         """Content fields where the revision differs from the article as it is now."""
         rows = []
-        for name in services.CONTENT_FIELDS:
+        for name in services.RESTORED_FIELDS:
             field = Article._meta.get_field(name.removesuffix("_id"))
             then, now = getattr(revision, name), getattr(article, name)
             if then == now:

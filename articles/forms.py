@@ -74,8 +74,9 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "headline", "slug", "lead", "body", "category", "hero_image", "hero_caption",
             "status", "published_at", "author", "language", "source_line", "is_featured",
-            "is_breaking", "comments_enabled",
+            "is_breaking", "comments_enabled", "seo_title", "seo_description",
         ]  # fmt: skip
+        widgets = {"seo_description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "status": _(
                 "Draft: only editors see it. Published: readers see it from the publication "

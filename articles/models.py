@@ -88,6 +88,8 @@ def is_slug_of(slug: str, text: str) -> bool:
 # for silent reading of non-fiction by adults (Brysbaert 2019, Journal of Memory and
 # Language 109), because Greek words are longer than English ones on average.
 READING_WORDS_PER_MINUTE = 200
+SEO_TITLE_MAX_LENGTH = 70
+SEO_DESCRIPTION_MAX_LENGTH = 200
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _TAG = re.compile(r"<[^>]+>")
 
@@ -607,6 +609,32 @@ class Article(models.Model):
         blank=True,
         help_text=_("Leave empty to use the caption stored with the image."),
     )
+    # What search engines and social networks show, when it should differ from the page's
+    # headline and lead. The limits are a little above what they display (Google cuts a
+    # title near 60 characters and a snippet near 155), so an editor has room to trim.
+    # Database defaults too, for rows written with plain SQL (the benchmark's data sets).
+    seo_title = models.CharField(
+        _("title for search engines"),
+        max_length=SEO_TITLE_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Optional: the title of the search result and of the share card, if it should "
+            "differ from the headline. Search engines show about 60 characters."
+        ),
+    )
+    seo_description = models.CharField(
+        _("description for search engines"),
+        max_length=SEO_DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Optional: the text under the title in search results and share cards, if it "
+            "should differ from the lead. Search engines show about 155 characters."
+        ),
+    )
     source_line = models.CharField(
         _("source line"),
         max_length=200,
@@ -786,6 +814,16 @@ class Article(models.Model):
 
     def get_state_display(self, now: datetime | None = None) -> str:
         return self.State(self.state(now)).label
+
+    @property
+    def search_title(self) -> str:
+        """The title search engines and share cards get: the SEO title, else the headline."""
+        return self.seo_title.strip() or self.headline
+
+    @property
+    def search_description(self) -> str:
+        """Their description (uncut): the SEO description, else the lead, else the headline."""
+        return " ".join((self.seo_description or self.lead or self.headline).split())
 
     @property
     def reading_minutes(self) -> int:

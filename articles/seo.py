@@ -55,9 +55,9 @@ def local_iso(moment) -> str:
 
 
 def description(article) -> str:
-    """The meta description: the lead (or the headline), cut at a word near 200 characters."""
-    text = " ".join((article.lead or article.headline).split())
-    return Truncator(text).chars(DESCRIPTION_LENGTH)
+    """The meta description: the editor's description for search engines, else the lead
+    (or the headline), cut near 200 characters."""
+    return Truncator(article.search_description).chars(DESCRIPTION_LENGTH)
 
 
 def canonical_url(article, request) -> str:
@@ -81,7 +81,7 @@ def open_graph(article, tags, request) -> list[tuple[str, str]]:
     properties = [
         ("og:type", "article"),
         ("og:site_name", settings.SITE_NAME),
-        ("og:title", article.headline),
+        ("og:title", article.search_title),
         ("og:description", description(article)),
         ("og:url", canonical_url(article, request)),
     ]
@@ -107,7 +107,7 @@ def twitter_card(article, request) -> list[tuple[str, str]]:
     image = hero(article, request)
     card = [
         ("twitter:card", "summary_large_image" if image else "summary"),
-        ("twitter:title", article.headline),
+        ("twitter:title", article.search_title),
         ("twitter:description", description(article)),
     ]
     if image:
@@ -138,7 +138,7 @@ def news_article(article, tags, request) -> dict:
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "headline": Truncator(article.headline).chars(110),
+        "headline": Truncator(article.search_title).chars(110),
         "description": description(article),
         "datePublished": local_iso(article.published_at),
         "dateModified": local_iso(article.updated_at),

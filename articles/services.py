@@ -53,6 +53,9 @@ CONTENT_FIELDS = (
     "headline", "lead", "body", "category_id", "hero_image_id", "hero_caption", "source_line",
     "language",
 )  # fmt: skip
+# What a restored revision brings back: the content, and what search engines and share
+# cards are given (not an "update" for readers, who never see it on the page).
+RESTORED_FIELDS = (*CONTENT_FIELDS, "seo_title", "seo_description")
 
 
 def save_article(
@@ -177,7 +180,7 @@ def restore_revision(*, article: Article, revision, editor=None) -> Article:
     """
     if revision.id != article.pk:
         raise ValidationError(_("This revision belongs to another article."))
-    for name in CONTENT_FIELDS:
+    for name in RESTORED_FIELDS:
         setattr(article, name, getattr(revision, name))
     if not Category.objects.filter(pk=article.category_id).exists():
         article.category_id = Article.objects.values_list("category_id", flat=True).get(

@@ -27,11 +27,13 @@ ALLOWED = {
     "Esc",
 }  # fmt: skip
 
-# Not words: web addresses, e-mail addresses, absolute paths, the IANA time-zone name
+# Not words: web addresses, e-mail addresses, a host with its port (the live server's, in
+# the share card the article form previews), absolute paths, the IANA time-zone name
 # the article form shows beside "Athens time".
 NOT_WORDS = re.compile(
     r"""https?://\S+
       | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+      | \b[a-z][a-z0-9.-]*:[0-9]{2,5}\b
       | (?<![\w/])/[A-Za-z0-9_.~%/-]+
       | \bEurope/Athens\b
       | (?<![A-Za-z])[0-9a-f]{12,}(?![A-Za-z])   # hashes, shown whole or cut short

@@ -28,7 +28,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import locks, preview
-from articles.models import Article, CommentModeration, FlashItem
+from articles.models import Article, CommentModeration, FlashItem, ReadCount
 from comments import services as comment_services
 from comments.models import BlockedAddress, Comment, ModerationLogEntry
 from tests.browser.conftest import DESKTOP
@@ -119,6 +119,8 @@ def newsroom() -> dict:
     preview.create_preview_link(article=scheduled, created_by=editor, note="Νομική υπηρεσία")
     preview.create_preview_link(article=scheduled, created_by=editor)
     locks.acquire_lock(article=scheduled, user=colleague)  # "Μαρία is editing it"
+    # Today's most read, with its chart, on the editors' home.
+    ReadCount.objects.create(article=published, day=timezone.localdate(), count=57)
     FlashItemFactory(text="Σεισμός 4,1 Ρίχτερ στην Κρήτη")
     BreakingBannerFactory(text="ΕΚΤΑΚΤΟ: διακοπή ρεύματος στο κέντρο της Αθήνας", created_by=editor)
     FlashItemFactory(
