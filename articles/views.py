@@ -186,6 +186,7 @@ class AuthorView(ArticleListView):
 AROUND_KEPT_TEXT = (
     "headline", "slug", "lead", "body_html", "language", "status", "published_at",
     "comments_enabled", "comment_moderation", "comment_count", "category",
+    "seo_title", "seo_description",  # the page's <title> and description, outside the memo
 )  # fmt: skip
 
 
