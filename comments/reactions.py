@@ -11,10 +11,13 @@ cached article page anything:
   (`add_likes`: one UPDATE of ``Comment.like_count``), so a popular comment costs a few
   writes;
 - the count on the page is a live part (newsportal/caching/live.py): the comments section
-  carries a marker per comment with the count written when it was rendered, and every
-  response fills it from the cache (one read for the whole page, no query). A like moves
-  only the ``likes:<article>`` scope, which the live parts follow: stored pages are
-  refilled, never rendered again.
+  carries a marker per comment with the count written when it was rendered, and responses
+  fill it from the cache (one read for the whole page, no query). A like moves no scope at
+  all: a scope's change would also make every process read every version afresh
+  (newsportal/caching/scopes.py), once per like. The counts follow the clock instead: a
+  stored page is refilled at most every LIKES_SECONDS, never rendered again. The reader who
+  liked sees the new count at once (the script's answer, or the notice page, which is
+  rendered for them alone).
 
 What the cache loses (a restart without persistence) is at most COMMENTS_LIKES_FLUSH_EVERY
 - 1 likes per comment; "most liked" orders threads by the written count.
@@ -43,17 +46,13 @@ from newsportal.caching import live, scopes
 from newsportal.caching.backends.redis import cache_available
 
 LIVE_PART = "comment-likes"
+# Other readers see a like within this (plus the edge cache's EDGE_CACHE_SECONDS).
+LIKES_SECONDS = 2
 # How long a reader's like is remembered: far longer than comments stay open or read.
 LIKE_REMEMBERED_SECONDS = 400 * 24 * 3600
 SEEN_KEY = "likes:seen:{}:{}"
 SHOWN_KEY = "likes:shown:{}"
 RUNNING_KEY = "likes:running:{}"
-
-
-def likes_scope(article_id: int) -> str:
-    """The scope of an article's like counts: followed by live parts only, so moving it
-    refills stored pages and renders none again."""
-    return f"likes:{article_id}"
 
 
 class Outcome(enum.Enum):
@@ -95,7 +94,6 @@ def count_like(*, comment: Comment, reader: str) -> LikeResult:
     every = max(1, settings.COMMENTS_LIKES_FLUSH_EVERY)
     if running % every == 0:
         add_likes(comment_id=comment.pk, likes=every)
-    scopes.changed(likes_scope(comment.article_id))
     return LikeResult(Outcome.COUNTED, shown)
 
 
@@ -113,8 +111,8 @@ def shown_counts(written: dict[int, int]) -> dict[int, int]:
 
 
 def marker_arg(comment: Comment) -> str:
-    """What the section writes into a comment's marker: article, comment, written count."""
-    return f"{comment.article_id} {comment.pk} {comment.like_count}"
+    """What the section writes into a comment's marker: the comment and its written count."""
+    return f"{comment.pk} {comment.like_count}"
 
 
 def count_html(count: int) -> str:
@@ -134,27 +132,23 @@ def count_text(count: int) -> str:
     }
 
 
-def _parse(arg: str) -> tuple[int, int, int] | None:
+def _parse(arg: str) -> tuple[int, int] | None:
     parts = arg.split(" ")
-    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
         return None
-    article_id, comment_id, written = (int(p) for p in parts)
-    return article_id, comment_id, written
+    return int(parts[0]), int(parts[1])
 
 
 def _like_counts(request, args: list[str]) -> dict[str, str]:
     wanted = {arg: parsed for arg in args if (parsed := _parse(arg))}
-    shown = shown_counts({comment: written for _a, comment, written in wanted.values()})
-    return {arg: count_html(shown[comment]) for arg, (_a, comment, _w) in wanted.items()}
-
-
-def _like_scopes(args: list[str]) -> set[str]:
-    return {likes_scope(parsed[0]) for arg in args if (parsed := _parse(arg))}
+    shown = shown_counts(dict(wanted.values()))
+    return {arg: count_html(shown[comment]) for arg, (comment, _written) in wanted.items()}
 
 
 def register() -> None:
-    """``<!--live:comment-likes:<article> <comment> <written>-->``: each comment's count."""
-    live.register(LIVE_PART, _like_counts, scopes=_like_scopes)
+    """``<!--live:comment-likes:<comment> <written>-->``: each comment's count, following
+    no scope, only the clock."""
+    live.register(LIVE_PART, _like_counts, scopes=lambda args: (), clock=LIKES_SECONDS)
 
 
 # --- Editors' picks ------------------------------------------------------------------------

@@ -3,9 +3,12 @@ written in batches, costs a stored page no query and renders nothing again; "mos
 orders threads; picks come first, marked, in every order."""
 
 import re
+import time
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -124,23 +127,30 @@ def test_a_batch_adds_to_what_is_written():
 # --- Cached pages: no query, nothing rendered again --------------------------------------
 
 
-def test_a_like_costs_a_stored_page_no_query_and_renders_nothing_again(
+def test_a_like_costs_a_stored_page_no_query_and_moves_no_scope(
     client, page_cache, django_assert_num_queries
 ):
     comment = CommentFactory()
     url = comment.article.get_absolute_url()
-    assert shown_count(client.get(url).content.decode(), comment) == ""  # now stored
-    section_scopes = (scopes.comments(comment.article_id), scopes.article(comment.article_id))
-    before = scopes.versions_of((*section_scopes, scopes.SITE, scopes.ARTICLES))
-    assert like(client, comment).status_code == 302
-    assert scopes.versions_of((*section_scopes, scopes.SITE, scopes.ARTICLES)) == before
-    with django_assert_num_queries(0):
-        html = client.get(url).content.decode()
-    assert shown_count(html, comment) == "1"
-    assert "Αρέσει σε 1 αναγνώστη" in html  # read out as a sentence
-    like(client, comment, address=OTHER)
-    with django_assert_num_queries(0):
-        assert shown_count(client.get(url).content.decode(), comment) == "2"
+    watched = (scopes.comments(comment.article_id), scopes.article(comment.article_id))
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        client.get(url)  # stored
+        assert shown_count(client.get(url).content.decode(), comment) == ""  # and filled
+        before = scopes.versions_of((*watched, scopes.SITE, scopes.ARTICLES))
+        changes = cache.get(scopes.CHANGES_KEY)
+        assert like(client, comment).status_code == 302
+        # No scope moved, not even the count of changes that every process watches.
+        assert cache.get(scopes.CHANGES_KEY) == changes
+        assert scopes.versions_of((*watched, scopes.SITE, scopes.ARTICLES)) == before
+        traveller.shift(reactions.LIKES_SECONDS)
+        with django_assert_num_queries(0):
+            html = client.get(url).content.decode()
+        assert shown_count(html, comment) == "1"
+        assert "Αρέσει σε 1 αναγνώστη" in html  # read out as a sentence
+        like(client, comment, address=OTHER)
+        traveller.shift(reactions.LIKES_SECONDS)
+        with django_assert_num_queries(0):
+            assert shown_count(client.get(url).content.decode(), comment) == "2"
 
 
 @pytest.mark.parametrize("order", ["", "?comments=newest", "?comments=liked"])
@@ -277,7 +287,8 @@ def test_the_like_address_opened_in_a_browser_shows_the_form(client):
 
 
 def test_an_impossible_count_in_a_marker_shows_nothing():
-    assert reactions._like_counts(None, ["1 2 x", "1 2", "9" * 30 + " 1 1"]) == {}
+    assert reactions._like_counts(None, ["1 x", "1", "1 2 3", "9" * 30 + " 1"]) == {}
+    assert reactions._like_counts(None, ["1 2"]) == {"1 2": reactions.count_html(2)}
 
 
 # --- "Most liked" and editors' picks ------------------------------------------------------
