@@ -74,10 +74,14 @@ def test_without_javascript_a_like_lands_on_the_notice(live_server, browser):
     assert comment.like_count == 1
 
 
-def test_a_moderator_picks_a_comment_and_readers_see_it_first(live_server, browser, page):
+def test_a_moderator_picks_a_comment_and_readers_see_it_first(
+    live_server, browser, page, artifacts_dir
+):
     article = ArticleFactory(headline="Ο προϋπολογισμός στη Βουλή")
     first = CommentFactory(article=article, body="Το πρώτο σχόλιο της συζήτησης.")
     chosen = CommentFactory(article=article, body="Μια τεκμηριωμένη άποψη για τις δαπάνες.")
+    Comment.objects.filter(pk=first.pk).update(like_count=1234)
+    CommentFactory(parent=chosen, body="Συμφωνώ, καλά τα λέτε.")
     page.goto(live_server.url + article.get_absolute_url())
     threads = page.locator("#comments ol.comment-list > li.comment")
     expect(threads.first).to_have_attribute("id", f"comment-{first.pk}")
@@ -90,8 +94,7 @@ def test_a_moderator_picks_a_comment_and_readers_see_it_first(live_server, brows
     admin.fill("#id_password", PASSWORD)
     admin.locator("#id_password").press("Enter")
     admin.wait_for_url("**/admin/comments/comment/**")
-    row = admin.locator("#result_list tbody tr", has_text="Μια τεκμηριωμένη άποψη")
-    row.locator("input[name=_selected_action]").check()
+    admin.locator(f"input[name=_selected_action][value='{chosen.pk}']").check()
     admin.select_option("select[name=action]", "pick_selected")
     admin.locator("button[name=index]").click()
     admin.wait_for_load_state()
@@ -104,3 +107,4 @@ def test_a_moderator_picks_a_comment_and_readers_see_it_first(live_server, brows
         expect(threads.first).to_have_attribute("id", f"comment-{chosen.pk}")
         expect(threads.first.locator(".comment__pick")).to_have_text("★ Επιλογή της σύνταξης")
     expect(threads.first.locator(".comment__pick")).to_be_visible()
+    page.locator("#comments").screenshot(path=str(artifacts_dir / "comments-pick-and-likes.png"))
