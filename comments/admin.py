@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from comments import moderation_stats, services
+from comments import moderation_stats, reactions, services
 from comments.models import (
     BlockedAddress,
     BlockedWord,
@@ -160,12 +160,14 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "moderated_by",
         "poster_history",
+        "is_pick",
     ]
     list_filter = [
         StatusFilter,
         ReportedFilter,
         ("article", admin.RelatedOnlyFieldListFilter),
         "created_at",
+        "is_pick",
     ]
     list_select_related = ["article__category", "parent", "moderated_by"]
     search_fields = ["body", "name", "email"]
@@ -174,6 +176,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     action_form = ModerationActionForm
     actions = ["approve_selected", "reject_selected", "spam_selected", "block_selected"]
+    actions += ["pick_selected", "unpick_selected"]
     inlines = [CommentReportInline, ModerationLogInline]
     fields = [
         "article_link",
@@ -190,6 +193,7 @@ class CommentAdmin(admin.ModelAdmin):
         "address",
         "user_agent",
     ]
+    fields += ["like_count", "is_pick", "picked_by", "picked_at"]
     readonly_fields = fields
     change_form_template = "admin/comments/comment/change_form.html"
     change_list_template = "admin/comments/comment/change_list.html"
@@ -427,12 +431,81 @@ class CommentAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST" and "_moderation" in request.POST:
             return self.moderate_view(request, object_id)
+        if request.method == "POST" and "_pick" in request.POST:
+            return self.pick_view(request, object_id)
         extra_context = {
             **(extra_context or {}),
             "reason_choices": REASON_CHOICES,
             "can_moderate": self.has_change_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # Editors' picks (comments.reactions) -----------------------------------------------------
+
+    @admin.action(
+        description=_("Mark the selected comments as editors’ picks"), permissions=["change"]
+    )
+    def pick_selected(self, request, queryset):
+        comments = list(queryset)
+        picked = reactions.pick_comments(comments=comments, picked=True, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d comment marked as an editors’ pick.",
+                "%(n)d comments marked as editors’ picks.",
+                picked,
+            )
+            % {"n": picked},
+            messages.SUCCESS,
+        )
+        if not_shown := sum(c.status != Comment.Status.APPROVED for c in comments):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d comment is not approved and cannot be a pick.",
+                    "%(n)d comments are not approved and cannot be picks.",
+                    not_shown,
+                )
+                % {"n": not_shown},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Remove the selected comments from the editors’ picks"),
+        permissions=["change"],
+    )
+    def unpick_selected(self, request, queryset):
+        removed = reactions.pick_comments(comments=list(queryset), picked=False, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d comment removed from the editors’ picks.",
+                "%(n)d comments removed from the editors’ picks.",
+                removed,
+            )
+            % {"n": removed},
+            messages.SUCCESS,
+        )
+
+    def pick_view(self, request, object_id):
+        """The pick button of a comment's page: marks or unmarks it, then back to the page."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment, pk=object_id)
+        picked = request.POST.get("_pick") == "pick"
+        if picked and comment.status != Comment.Status.APPROVED:
+            self.message_user(
+                request, _("Only an approved comment can be an editors’ pick."), messages.ERROR
+            )
+        else:
+            reactions.pick_comments(comments=[comment], picked=picked, by=request.user)
+            done = (
+                _("The comment is an editors’ pick.")
+                if picked
+                else _("The comment is no longer an editors’ pick.")
+            )
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
 
     def moderate_view(self, request, object_id):
         if not self.has_change_permission(request):

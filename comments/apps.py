@@ -7,7 +7,8 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Reader comments")
 
     def ready(self):
-        from comments import signals  # noqa: F401 - connects the receivers
+        from comments import reactions, signals  # noqa: F401 - connects the receivers
         from comments.templatetags.comments import register_live_parts
 
         register_live_parts()
+        reactions.register()

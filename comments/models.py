@@ -150,6 +150,25 @@ class Comment(models.Model):
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True, editable=False)
     # The signed form's one-time number: the same form sent twice stores one comment.
     form_nonce = models.CharField(max_length=64, unique=True, default=new_nonce, editable=False)
+    # Readers' likes (comments.reactions): counted in the cache, written here in batches.
+    like_count = models.PositiveIntegerField(_("likes"), default=0, db_default=0, editable=False)
+    is_pick = models.BooleanField(
+        _("editors’ pick"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Shown first, with a mark, in every order of the comments."),
+    )
+    picked_at = models.DateTimeField(_("picked at"), null=True, blank=True, editable=False)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("picked by"),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -180,6 +199,8 @@ class Comment(models.Model):
             models.Index(
                 fields=["email", "created_at"], name="comment_email_created", condition=~Q(email="")
             ),
+            # Threads with an editors' pick come first: the few picks, found by thread.
+            models.Index(fields=["thread_id"], name="comment_picks", condition=Q(is_pick=True)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,6 +24,7 @@ PARAM = "notice"
 ANCHOR = "comment-notice"
 MAX_AGE = 10 * 60
 PUBLISHED, HELD, REPORTED, ALREADY_REPORTED = "published", "held", "reported", "again"
+LIKED, ALREADY_LIKED = "liked", "liked-again"
 TEXTS = {
     PUBLISHED: _("Thank you. Your comment has been published."),
     # Spam is acknowledged like any held comment: a bot learns nothing from the answer.
@@ -33,6 +34,8 @@ TEXTS = {
     ),
     REPORTED: _("Thank you. The moderators will look at this comment."),
     ALREADY_REPORTED: _("You have already reported this comment. Thank you."),
+    LIKED: _("Thank you. You like this comment."),
+    ALREADY_LIKED: _("You already like this comment: a reader’s like counts once."),
 }
 
 

@@ -25,12 +25,15 @@ def limits() -> list[tuple[int, int]]:
     return [(60, settings.COMMENTS_RATE_PER_MINUTE), (3600, settings.COMMENTS_RATE_PER_HOUR)]
 
 
-def hit(scope: str, ip_hash: str, now: float | None = None) -> int | None:
-    """Count one request; return the seconds to wait if a limit is now exceeded, else None."""
+def hit(
+    scope: str, ip_hash: str, now: float | None = None, windows: list | None = None
+) -> int | None:
+    """Count one request; return the seconds to wait if a limit is now exceeded, else None.
+    ``windows``: (seconds, allowed) pairs of their own (likes); the comments' by default."""
     now = time.time() if now is None else now
     cache = caches["counters"]
     retry_after = None
-    for window, allowed in limits():
+    for window, allowed in windows or limits():
         bucket = int(now // window)
         key = f"comments:rate:{scope}:{window}:{bucket}:{ip_hash}"
         cache.add(key, 0, timeout=window + 5)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from articles.rendering import time_html
+from comments import reactions
+from newsportal.caching import live
 
 
 def threads_html(nodes, *, language: str, comments_open: bool, comments_root: str) -> SafeString:
@@ -22,6 +24,9 @@ def threads_html(nodes, *, language: str, comments_open: bool, comments_root: st
         "report": gettext("Report"),
         "reply_to": gettext("to %(name)s"),
         "report_of": gettext("the comment by %(name)s"),
+        "like": pgettext("comment", "Like"),
+        "like_of": gettext("(comment by %(name)s)"),
+        "pick": gettext("Editors’ pick"),
     }
     return _nodes(nodes, labels, language, comments_open, comments_root)
 
@@ -53,16 +58,40 @@ def _node(node, labels, language, comments_open, root) -> SafeString:
         )
     # body_html was escaped, and linked if approved, on save (comments/text.py).
     body = mark_safe(comment.body_html)  # noqa: S308  # nosemgrep  # nosec B308 B703
+    pick = _pick_mark(comment, labels)
     return format_html(
-        '<li class="comment" id="comment-{}"><article class="comment__card" '
+        '<li class="comment{}" id="comment-{}"><article class="comment__card" '
         'aria-labelledby="comment-{}-author"><header class="comment__header">'
         '<strong class="comment__author" id="comment-{}-author">{}</strong>'
-        '<a class="comment__time" href="#comment-{}">{}</a></header>'
-        '<div class="comment__body" lang="{}">{}</div><p class="comment__actions">{}'
+        '<a class="comment__time" href="#comment-{}">{}</a>{}</header>'
+        '<div class="comment__body" lang="{}">{}</div><div class="comment__actions">{}{}'
         '<a class="comment__report" href="{}{}/report/" data-report>{}'
-        '<span class="visually-hidden"> {}</span></a></p></article>{}</li>',
-        pk, pk, pk, name, pk, time_html(comment.created_at), language, body,
-        reply, root, pk, labels["report"], _with_name(labels["report_of"], name), replies,
+        '<span class="visually-hidden"> {}</span></a></div></article>{}</li>',
+        " comment--pick" if pick else "", pk, pk, pk, name, pk, time_html(comment.created_at),
+        pick, language, body, _like_form(comment, name, labels, root), reply,
+        root, pk, labels["report"], _with_name(labels["report_of"], name), replies,
+    )  # fmt: skip
+
+
+def _pick_mark(comment, labels) -> SafeString | str:
+    """The editors' pick mark: its words are the label; the star is decoration."""
+    if not comment.is_pick:
+        return ""
+    return format_html(
+        '<span class="comment__pick"><span aria-hidden="true">★ </span>{}</span>', labels["pick"]
+    )
+
+
+def _like_form(comment, name, labels, root) -> SafeString:
+    """The like button, a form that works without JavaScript; its count is a live part
+    (comments.reactions), filled on every response, so a like never renders the page."""
+    return format_html(
+        '<form class="comment__like" method="post" action="{}{}/like/" data-like>'
+        '<button type="submit" class="comment__like-button">{}'
+        '<span class="visually-hidden"> {}</span></button> '
+        '<span class="comment__likes" data-like-count>{}</span></form>',
+        root, comment.pk, labels["like"], _with_name(labels["like_of"], name),
+        mark_safe(live.marker(reactions.LIVE_PART, reactions.marker_arg(comment))),  # noqa: S308  # nosemgrep  # nosec B308 B703
     )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import views
+from comments import reaction_views, views
 
 app_name = "comments"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("comments/post/<int:article_id>/", views.post_comment, name="post"),
     path("comments/<int:comment_id>/reply/", views.reply, name="reply"),
     path("comments/<int:comment_id>/report/", views.report, name="report"),
+    path("comments/<int:comment_id>/like/", reaction_views.like, name="like"),
 ]

@@ -488,6 +488,12 @@ COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 20)
 COMMENTS_MAX_DEPTH = 2
 # The home page's "most commented" list looks at articles of the last days only.
 COMMENTS_MOST_COMMENTED_DAYS = env_int("COMMENTS_MOST_COMMENTED_DAYS", 7)
+# Likes reach the database in batches of this many per comment (comments/reactions.py), as
+# reads do: a popular comment costs a write per batch, and a like never touches a page.
+COMMENTS_LIKES_FLUSH_EVERY = env_int("COMMENTS_LIKES_FLUSH_EVERY", 10 if PRODUCTION else 1)
+# Like POSTs per address before 429: liking a whole thread in a minute is fine, a script is not.
+COMMENTS_LIKES_PER_MINUTE = env_int("COMMENTS_LIKES_PER_MINUTE", 30)
+COMMENTS_LIKES_PER_HOUR = env_int("COMMENTS_LIKES_PER_HOUR", 300)
 # Messages ("your comment awaits moderation") travel in a signed cookie: anonymous reader
 # pages must never create or read a session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

@@ -26,6 +26,7 @@ from newsportal.caching.responses import shows_another_page
 register = template.Library()
 
 MOST_COMMENTED_LIMIT = 5
+LIKED_ORDER_SECONDS = 300
 
 
 def _query(order: str, page: int | None = None) -> str:
@@ -62,6 +63,9 @@ def comments_section(context, article: Article):
         policy.is_post_moderated(article),
         scopes=(scopes.SITE, scopes.comments(article.pk)),
         render=lambda: _section(article, order, page_number, comments_open),
+        # Likes never move the scope (comments.reactions): "most liked" is sorted again
+        # by the written counts at most this often.
+        timeout=LIKED_ORDER_SECONDS if order == threads.LIKED else None,
     )
     if page_number and page_number != shown_page and request is not None:
         shows_another_page(request)  # ?comments_page=99 of three pages shows the third
@@ -105,6 +109,7 @@ def _section_context(article, order: str, page, comments_open: bool) -> dict:
         "order_links": [
             (threads.OLDEST, _query(threads.OLDEST)),
             (threads.NEWEST, _query(threads.NEWEST)),
+            (threads.LIKED, _query(threads.LIKED)),
         ],
         "pagination": pagination,
         "comments_open": comments_open,

@@ -28,7 +28,7 @@ def comment_ids(html: str) -> list[int]:
 
 
 SECTION_TAGS = {"section", "h2", "span", "nav", "a", "ol", "li", "article", "header", "strong",
-                "bdi", "time", "div", "p", "br", "form"}  # fmt: skip
+                "bdi", "time", "div", "p", "br", "form", "button"}  # fmt: skip
 
 
 def markup_in(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:

@@ -26,5 +26,10 @@ def test_seed_adds_threaded_demo_comments_once(settings):
     for article in Article.objects.filter(comment_count__gt=0):
         assert article.comment_count == article.comments.filter(status="approved").count()
 
+    # Likes and an editors' pick, so "most liked" and the mark show on the demo site.
+    assert approved.filter(like_count__gt=0).count() >= 3
+    assert approved.filter(is_pick=True, picked_by__username="moderator").count() == 1
+
     call_command("seed_demo", stdout=None)
     assert Comment.objects.count() == len(demo_content.COMMENTS)
+    assert Comment.objects.filter(is_pick=True).count() == 1

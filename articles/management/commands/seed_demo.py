@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from articles import demo_content, images, services
 from articles.demo_images import generate_hero_image
 from articles.models import Article, Author, Category, Correction, FlashItem, Image
-from comments import network
+from comments import network, reactions
 from comments import services as comment_services
 from comments.models import Comment, CommentReport
 
@@ -196,6 +196,10 @@ class Command(BaseCommand):
             )
             if not data.get("pending"):
                 comment = comment_services.approve_comment(comment=comment, moderator=moderator)
+            if data.get("likes") and comment.status == Comment.Status.APPROVED:
+                reactions.add_likes(comment_id=comment.pk, likes=data["likes"])
+            if data.get("pick"):
+                reactions.pick_comments(comments=[comment], picked=True, by=moderator)
             if data.get("reported"):
                 comment_services.report_comment(
                     comment=comment,
