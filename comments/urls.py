@@ -1,6 +1,7 @@
 from django.urls import path
 
 from comments import views
+from comments.dsa import views as dsa_views
 
 app_name = "comments"
 
@@ -9,4 +10,6 @@ urlpatterns = [
     path("comments/post/<int:article_id>/", views.post_comment, name="post"),
     path("comments/<int:comment_id>/reply/", views.reply, name="reply"),
     path("comments/<int:comment_id>/report/", views.report, name="report"),
+    path("comments/appeal/<str:token>/", dsa_views.appeal, name="appeal"),
+    path("comments/rules/", dsa_views.rules_page, name="rules"),
 ]
