@@ -37,7 +37,6 @@ def notice_receipt(request, notice: IllegalContentNotice):
 
 def _private(response):
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the link is the poster's key
     return response
 
 
