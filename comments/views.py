@@ -349,7 +349,10 @@ def report(request, comment_id: int):
         return _after_article(request, comment.article, code)
     if request.method != "GET":
         return _method_not_allowed(request, ["GET", "POST"])
-    return _report_page(request, comment, NoticeForm(initial={"reason": request.GET.get("reason")}))
+    # ?reason=illegal: the link under a report sent by the page's script opens the notice.
+    wanted = request.GET.get("reason", "")
+    initial = {"reason": wanted} if wanted in CommentReport.Reason.values else {}
+    return _report_page(request, comment, NoticeForm(initial=initial))
 
 
 def _file_notice(request, comment: Comment, form: NoticeForm):
