@@ -224,3 +224,17 @@ def as_csv(report: Figures) -> str:
     ]:
         writer.writerow([*period, "medians", key, key, "" if value is None else value])
     return out.getvalue()
+
+
+OPEN_CASES = """
+    SELECT (SELECT count(*) FROM comments_illegalcontentnotice WHERE status = 'open'),
+           (SELECT count(*) FROM comments_appeal WHERE status = 'open')
+"""
+
+
+def open_cases() -> dict[str, int]:
+    """The admin home's DSA numbers, in one query: notices and appeals awaiting a decision."""
+    with connection.cursor() as cursor:
+        cursor.execute(OPEN_CASES)
+        notices, appeals = cursor.fetchone()
+    return {"open_notices": notices, "open_appeals": appeals}

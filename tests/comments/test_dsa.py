@@ -503,3 +503,27 @@ def test_a_refusing_mail_server_loses_no_decision(client, smtp_server, run_tasks
     assert StatementOfReasons.objects.get().emailed
     comment.refresh_from_db()
     assert comment.status == Comment.Status.REJECTED
+
+
+@pytest.mark.django_db
+def test_the_admin_home_counts_open_notices_and_appeals_for_moderators(client):
+    moderator = make_moderator("eleni")
+    comment = CommentFactory(email=POSTER)
+    cases.file_notice(
+        comment=comment,
+        ground="hate",
+        explanation="Καλεί σε βία εναντίον μιας ομάδας ανθρώπων.",
+        good_faith=True,
+        ip_hash="a" * 64,
+    )
+    services.reject_comment(
+        comment=CommentFactory(email=POSTER), moderator=moderator, reason="other"
+    )
+    cases.file_appeal(statement=StatementOfReasons.objects.get(), explanation="Όχι.")
+    client.force_login(moderator)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "1 ανοιχτή καταγγελία παράνομου περιεχομένου" in html
+    assert "1 ανοιχτή ένσταση" in html
+    assert reverse("admin:comments_transparency") in html
+    client.force_login(UserFactory(username="editor-only", is_staff=True))
+    assert "καταγγελία" not in client.get(reverse("admin:index")).content.decode()
