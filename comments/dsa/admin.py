@@ -105,6 +105,12 @@ class IllegalContentNoticeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a case is a record
 
+    def has_change_permission(self, request, obj=None):
+        # A case is decided once: afterwards its page is a record to read.
+        if obj is not None and obj.status == IllegalContentNotice.Status.DECIDED:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_fields(self, request, obj=None):
         if obj is not None and obj.status == IllegalContentNotice.Status.OPEN:
             return [*self.case_fields, "decision", "rules_reason", "decision_note"]
@@ -306,6 +312,11 @@ class AppealAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Appeal.Status.DECIDED:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.status == Appeal.Status.OPEN:

@@ -527,3 +527,33 @@ def test_the_admin_home_counts_open_notices_and_appeals_for_moderators(client):
     assert reverse("admin:comments_transparency") in html
     client.force_login(UserFactory(username="editor-only", is_staff=True))
     assert "καταγγελία" not in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_decided_case_is_read_only_in_the_admin(client):
+    first, second = make_moderator("eleni"), make_moderator("kostas")
+    notice = cases.file_notice(
+        comment=CommentFactory(email=POSTER),
+        ground="hate",
+        explanation="Καλεί σε βία εναντίον μιας ομάδας ανθρώπων.",
+        good_faith=True,
+        ip_hash="a" * 64,
+    )
+    cases.decide_notice(notice=notice, moderator=first, decision="illegal")
+    appeal, _created = cases.file_appeal(
+        statement=StatementOfReasons.objects.get(), explanation="Δεν ήταν παράνομο."
+    )
+    cases.decide_appeal(appeal=appeal, moderator=second, outcome="upheld")
+    client.force_login(second)
+    for url in [
+        reverse("admin:comments_illegalcontentnotice_change", args=[notice.pk]),
+        reverse("admin:comments_appeal_change", args=[appeal.pk]),
+    ]:
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'name="_save"' not in page.content.decode()
+        assert client.post(url, {"decision": "none", "outcome": "reinstated"}).status_code == 403
+    notice.refresh_from_db()
+    appeal.refresh_from_db()
+    assert notice.decision == "illegal"
+    assert appeal.outcome == "upheld"
