@@ -557,3 +557,16 @@ def test_a_decided_case_is_read_only_in_the_admin(client):
     appeal.refresh_from_db()
     assert notice.decision == "illegal"
     assert appeal.outcome == "upheld"
+
+
+@pytest.mark.django_db
+def test_the_rules_page_is_cached_for_everyone_and_the_appeal_page_never(client, page_cache):
+    rules_page = client.get(reverse("comments:rules"))
+    assert re.fullmatch(r"public, max-age=\d+, s-maxage=1", rules_page["Cache-Control"])
+    moderator = make_moderator("eleni")
+    services.reject_comment(
+        comment=CommentFactory(email=POSTER), moderator=moderator, reason="other"
+    )
+    appeal_page = client.get(statements.appeal_path(StatementOfReasons.objects.get()))
+    assert "no-store" in appeal_page["Cache-Control"]
+    assert "private" in appeal_page["Cache-Control"]
