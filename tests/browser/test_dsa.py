@@ -8,9 +8,14 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from comments import services
+from comments.dsa import statements
 from comments.models import Appeal, Comment, IllegalContentNotice, StatementOfReasons
+from tests.browser.conftest import PHONE
+from tests.browser.test_accessibility import violations
 from tests.comments.test_dsa import make_moderator
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -122,3 +127,46 @@ def test_a_notice_and_an_appeal_from_the_report_link_to_the_reinstated_comment(
         Appeal.objects.get().statement.decided_by_id,
         Appeal.objects.get().decided_by_id,
     }
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A phone in the dark scheme, with the CSP bypassed for axe's script only here (see
+    tests/browser/test_accessibility.py)."""
+    context = browser.new_context(
+        viewport=PHONE, locale="el-GR", color_scheme="dark", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_the_dsa_reader_pages_have_no_axe_violations(live_server, axe_page):
+    moderator = make_moderator("eleni")
+    comment = CommentFactory(email=POSTER, body=BODY)
+    services.reject_comment(
+        comment=CommentFactory(email=POSTER), moderator=moderator, reason="abusive"
+    )
+    appeal_path = statements.appeal_path(StatementOfReasons.objects.get())
+    report = f"{live_server.url}/comments/{comment.pk}/report/?reason=illegal"
+    found = {}
+    for name, url in [
+        ("rules", live_server.url + reverse("comments:rules")),
+        ("report", report),
+        ("appeal", live_server.url + appeal_path),
+    ]:
+        axe_page.goto(url)
+        found[name] = violations(axe_page)
+    # The notice sent without its required parts: the errors, then the receipt.
+    axe_page.goto(report)
+    axe_page.get_by_role("button", name="Αναφορά σχολίου").click()
+    axe_page.locator("#id_explanation_error").wait_for()
+    found["report with errors"] = violations(axe_page)
+    axe_page.get_by_label("Ποιον νόμο παραβιάζει;").select_option("hate")
+    axe_page.get_by_label("Γιατί είναι παράνομο;").fill("Καλεί σε βία εναντίον μιας ομάδας.")
+    axe_page.get_by_label("Βεβαιώνω καλή τη πίστει").check()
+    axe_page.get_by_role("button", name="Αναφορά σχολίου").click()
+    axe_page.locator(".notice-receipt__reference").wait_for()
+    found["receipt"] = violations(axe_page)
+    assert {name: v for name, v in found.items() if v} == {}

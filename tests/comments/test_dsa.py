@@ -6,6 +6,7 @@ a real SMTP server (the smtp_server fixture) through the job queue."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -415,8 +416,9 @@ def test_the_comment_form_links_the_rules(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_notice_receipt_decision_statement_and_appeal_by_email(
-    client, smtp_server, run_tasks, settings
+    client, smtp_server, run_tasks, settings, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     settings.SITE_URL = "https://nea-agora.example"
     first = make_moderator("eleni")
     second = make_moderator("kostas")
@@ -483,6 +485,12 @@ def test_notice_receipt_decision_statement_and_appeal_by_email(
     outcome = mails_to(smtp_server, POSTER)[-1]
     assert appeal.reference in outcome["Subject"]
     assert "https://nea-agora.example" + comment.get_absolute_url() in text_of(outcome)
+
+    # No address in our logs (the test SMTP server's own log, "mail.*", names them).
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
+    assert "notice N-" in ours
+    assert POSTER not in ours
+    assert REPORTER not in ours
 
     # The reinstated comment is on the article page for an anonymous reader.
     client.logout()
