@@ -472,7 +472,7 @@ class IllegalContentNotice(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["status", "created_at"]
+        ordering = ["-status", "created_at"]  # open ("open" > "decided") first, oldest first
         verbose_name = _("notice of illegal content")
         verbose_name_plural = _("notices of illegal content")
         permissions = [("view_transparency", _("Can see the transparency figures"))]
@@ -605,7 +605,7 @@ class Appeal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["status", "created_at"]
+        ordering = ["-status", "created_at"]  # open ("open" > "decided") first, oldest first
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         constraints = [

@@ -137,10 +137,7 @@ def issue_statement(*, entry: ModerationLogEntry) -> StatementOfReasons:
         decided_by_id=entry.moderator_id,
         created_at=entry.created_at,
     )
-    blocked = BlockedAddress.objects.filter(
-        kind=BlockedAddress.Kind.EMAIL, value=comment.email
-    ).exists()
-    if comment.email and not blocked:
+    if comment.email and not _blocked(comment.email):
         with translation.override(comment.article.language):
             context = statement_context(statement, comment)
             statement.text = "\n".join(mail.render("comments/mail/statement_of_reasons", context))
@@ -150,6 +147,10 @@ def issue_statement(*, entry: ModerationLogEntry) -> StatementOfReasons:
         statement.emailed = True
         statement.save(update_fields=["text", "emailed"])
     return statement
+
+
+def _blocked(email: str) -> bool:
+    return BlockedAddress.objects.filter(kind=BlockedAddress.Kind.EMAIL, value=email).exists()
 
 
 def statement_context(statement: StatementOfReasons, comment: Comment) -> dict:

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'notice of illegal content',
                 'verbose_name_plural': 'notices of illegal content',
-                'ordering': ['status', 'created_at'],
+                'ordering': ['-status', 'created_at'],
                 'permissions': [('view_transparency', 'Can see the transparency figures')],
             },
         ),
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'appeal',
                 'verbose_name_plural': 'appeals',
-                'ordering': ['status', 'created_at'],
+                'ordering': ['-status', 'created_at'],
             },
         ),
         migrations.AddConstraint(

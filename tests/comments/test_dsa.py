@@ -199,6 +199,8 @@ def test_a_decided_notice_cannot_be_decided_again():
             moderator=moderator,
             decision="rules",  # without the rule it breaks
         )
+    # The open case comes first in the moderators' list, the decided one after it.
+    assert [n.status for n in IllegalContentNotice.objects.all()] == ["open", "decided"]
 
 
 @pytest.mark.django_db
