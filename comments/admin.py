@@ -655,3 +655,6 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
             reverse("admin:comments_comment_change", args=[entry.comment_id]),
             Truncator(entry.comment.body).chars(80),
         )
+
+
+from comments.dsa import admin as dsa_admin  # noqa: E402, F401 - registers the DSA's pages

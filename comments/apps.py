@@ -8,6 +8,7 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from comments import reactions, signals  # noqa: F401 - connects the receivers
+        from comments.dsa import statements  # noqa: F401 - statements follow every removal
         from comments.templatetags.comments import register_live_parts
 
         register_live_parts()

@@ -418,3 +418,228 @@ class BlockedAddress(models.Model):
         if self.kind == self.Kind.IP:
             return gettext("IP address %(hash)s…") % {"hash": self.value[:12]}
         return self.value
+
+
+# The EU Digital Services Act (Regulation 2022/2065) -----------------------------------------
+# Notices of illegal content (Art. 16), statements of reasons to posters (Art. 17) and their
+# appeals (Art. 20). The rules are in comments/dsa/; these are only the records.
+
+EXPLANATION_MAX_LENGTH = 2000
+
+
+def case_reference(prefix: str, pk: int, when) -> str:
+    """A reference a reader can quote: the kind, the year and the number of the case."""
+    return f"{prefix}-{when:%Y}-{pk:06d}"
+
+
+class LegalGround(models.TextChoices):
+    HATE_SPEECH = "hate", _("Hate speech or incitement to violence")
+    DEFAMATION = "defamation", _("Defamation or insult")
+    PRIVACY = "privacy", _("Someone’s private data or images")
+    INTELLECTUAL_PROPERTY = "ip", _("Copyright or trademark infringement")
+    FRAUD = "fraud", _("Fraud or scam")
+    OTHER = "other", _("Other illegal content")
+
+
+class IllegalContentNotice(models.Model):
+    """A reader's notice that a comment is illegal: a case a moderator decides once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DECIDED = "decided", _("Decided")
+
+    class Decision(models.TextChoices):
+        REMOVED_ILLEGAL = "illegal", _("Removed as illegal content")
+        REMOVED_RULES = "rules", _("Removed under the comment rules")
+        NO_ACTION = "none", _("No action: the comment stays")
+
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="illegal_content_notices",
+        verbose_name=_("comment"),
+    )
+    # The comment exactly as the reader saw it: the case outlives an edit or an erasure.
+    comment_ref = models.PositiveBigIntegerField(_("comment number"))
+    comment_url = models.CharField(_("comment address"), max_length=500)
+    comment_text = models.TextField(_("comment text when reported"))
+    ground = models.CharField(_("legal ground"), max_length=12, choices=LegalGround.choices)
+    explanation = models.TextField(
+        _("why it is illegal"), validators=[MaxLengthValidator(EXPLANATION_MAX_LENGTH)]
+    )
+    reporter_name = models.CharField(_("reporter’s name"), max_length=NAME_MAX_LENGTH, blank=True)
+    reporter_email = models.EmailField(_("reporter’s e-mail"), blank=True)
+    good_faith = models.BooleanField(_("confirmed in good faith"), default=False)
+    language = models.CharField(_("language"), max_length=5, default="el", editable=False)
+    ip_hash = models.CharField(_("address hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(
+        _("note to the reporter"), blank=True, validators=[MaxLengthValidator(1000)]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-status", "created_at"]  # open ("open" > "decided") first, oldest first
+        verbose_name = _("notice of illegal content")
+        verbose_name_plural = _("notices of illegal content")
+        permissions = [("view_transparency", _("Can see the transparency figures"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(decision="") & Q(decided_at__isnull=True))
+                | (Q(status="decided") & ~Q(decision="") & Q(decided_at__isnull=False)),
+                name="notice_decided_has_decision",
+            ),
+            models.CheckConstraint(condition=Q(good_faith=True), name="notice_in_good_faith"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return case_reference("N", self.pk, self.created_at)
+
+
+class StatementOfReasons(models.Model):
+    """What a poster is told when their comment is rejected or hidden (Art. 17)."""
+
+    class Decision(models.TextChoices):
+        REJECTED = "rejected", _("Removed")
+        SPAM = "spam", _("Removed as spam")
+        HIDDEN = "hidden", _("Hidden until a moderator reviews it")
+
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("comment"),
+    )
+    log_entry = models.OneToOneField(
+        ModerationLogEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statement",
+        verbose_name=_("moderation log entry"),
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment_posted_at = models.DateTimeField(_("comment posted at"))
+    comment_text = models.TextField(_("comment text"))
+    legal_ground = models.CharField(
+        _("legal ground"), max_length=12, choices=LegalGround.choices, blank=True
+    )
+    rules_clause = models.PositiveSmallIntegerField(_("clause of the comment rules"), null=True)
+    notice = models.ForeignKey(
+        IllegalContentNotice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notice of illegal content"),
+    )
+    automated_rules = models.CharField(_("automated rules involved"), max_length=255, blank=True)
+    automated_decision = models.BooleanField(_("decided without a moderator"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    emailed = models.BooleanField(_("sent by e-mail"), default=False)
+    text = models.TextField(_("statement as sent"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("statement of reasons")
+        verbose_name_plural = _("statements of reasons")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(legal_ground="") | Q(rules_clause__isnull=False),
+                name="statement_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return case_reference("S", self.pk, self.created_at)
+
+
+class Appeal(models.Model):
+    """A poster's complaint against a statement of reasons (Art. 20): decided once, by a
+    moderator other than the one who took the first decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DECIDED = "decided", _("Decided")
+
+    class Outcome(models.TextChoices):
+        REINSTATED = "reinstated", _("Comment reinstated")
+        UPHELD = "upheld", _("Decision upheld")
+
+    statement = models.OneToOneField(
+        StatementOfReasons,
+        on_delete=models.CASCADE,
+        related_name="appeal",
+        verbose_name=_("statement of reasons"),
+    )
+    explanation = models.TextField(
+        _("the poster’s reasons"), validators=[MaxLengthValidator(EXPLANATION_MAX_LENGTH)]
+    )
+    created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    decision_note = models.TextField(
+        _("note to the poster"), blank=True, validators=[MaxLengthValidator(1000)]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-status", "created_at"]  # open ("open" > "decided") first, oldest first
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(outcome="") & Q(decided_at__isnull=True))
+                | (Q(status="decided") & ~Q(outcome="") & Q(decided_at__isnull=False)),
+                name="appeal_decided_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return case_reference("A", self.pk, self.created_at)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from comments import reaction_views, views
+from comments.dsa import views as dsa_views
 
 app_name = "comments"
 
@@ -10,4 +11,6 @@ urlpatterns = [
     path("comments/<int:comment_id>/reply/", views.reply, name="reply"),
     path("comments/<int:comment_id>/report/", views.report, name="report"),
     path("comments/<int:comment_id>/like/", reaction_views.like, name="like"),
+    path("comments/appeal/<str:token>/", dsa_views.appeal, name="appeal"),
+    path("comments/rules/", dsa_views.rules_page, name="rules"),
 ]

@@ -28,7 +28,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article
 from comments import network, notices, origin, policy, ratelimit, services, tokens
-from comments.forms import CommentForm, ReportForm
+from comments.dsa import cases as dsa_cases
+from comments.dsa import views as dsa_views
+from comments.dsa.forms import NoticeForm
+from comments.forms import CommentForm
 from comments.models import Comment, CommentReport, skeleton_digest
 
 logger = logging.getLogger(__name__)
@@ -321,11 +324,15 @@ def report(request, comment_id: int):
                 message=_("Please wait a few minutes before reporting again."),
                 retry_after=retry_after,
             )
-        form = ReportForm(request.POST)
+        form = NoticeForm(request.POST)
         if sent_from is origin.Origin.UNKNOWN and not origin.confirmed(request):
             return _report_page(
                 request, comment, form, notice=_("Please confirm your report once more.")
             )
+        if form.is_valid() and form.is_notice():
+            return _file_notice(request, comment, form)
+        if not form.is_valid() and form.data.get("reason") == CommentReport.Reason.ILLEGAL:
+            return _report_page(request, comment, form, status=400)
         reason = form.cleaned_data["reason"] if form.is_valid() else CommentReport.Reason.OTHER
         try:
             _report, created = services.report_comment(
@@ -342,10 +349,33 @@ def report(request, comment_id: int):
         return _after_article(request, comment.article, code)
     if request.method != "GET":
         return _method_not_allowed(request, ["GET", "POST"])
-    return _report_page(request, comment, ReportForm())
+    # ?reason=illegal: the link under a report sent by the page's script opens the notice.
+    wanted = request.GET.get("reason", "")
+    initial = {"reason": wanted} if wanted in CommentReport.Reason.values else {}
+    return _report_page(request, comment, NoticeForm(initial=initial))
 
 
-def _report_page(request, comment: Comment, form: ReportForm, notice: str = ""):
+def _file_notice(request, comment: Comment, form: NoticeForm):
+    """A notice of illegal content (DSA Art. 16): a case, and its receipt on screen."""
+    data = form.cleaned_data
+    try:
+        notice = dsa_cases.file_notice(
+            comment=comment,
+            ground=data["ground"],
+            explanation=data["explanation"],
+            reporter_name=data["reporter_name"],
+            reporter_email=data["reporter_email"],
+            good_faith=data["good_faith"],
+            ip_hash=network.request_ip_hash(request),
+            network_hash=network.request_network_hash(request),
+            language=request.LANGUAGE_CODE,
+        )
+    except ValidationError:
+        raise Http404 from None
+    return dsa_views.notice_receipt(request, notice)
+
+
+def _report_page(request, comment: Comment, form: NoticeForm, notice: str = "", status=200):
     response = render(
         request,
         "comments/report_page.html",
@@ -356,6 +386,7 @@ def _report_page(request, comment: Comment, form: ReportForm, notice: str = ""):
             "notice": notice,
             "reports_to_hide": settings.COMMENTS_REPORTS_TO_HIDE,
         },
+        status=status,
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -74,4 +74,6 @@ POLICIES = {
     "robots": Policy(lifetime=300, same_for_everyone=True),
     # Not stored here (it costs no query); nginx keeps it a second like the poll.
     "articles:banner": Policy(lifetime=0, same_for_everyone=True),
+    # The comment rules change only with a release: cached like any page of the site.
+    "comments:rules": Policy(),
 }

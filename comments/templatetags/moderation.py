@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from comments import moderation_stats
+from comments.dsa import transparency
 
 register = template.Library()
 
@@ -25,6 +26,24 @@ def moderation_summary(context):
         "decisions_url": (
             reverse("admin:comments_moderationlogentry_decisions")
             if user.has_perm("comments.view_moderationlogentry")
+            else ""
+        ),
+        **_dsa_cases(user),
+    }
+
+
+def _dsa_cases(user) -> dict:
+    """Notices of illegal content and appeals awaiting a decision (comments.dsa)."""
+    if not user.has_perm("comments.change_illegalcontentnotice"):
+        return {}
+    open_only = "?status__exact=open"
+    return {
+        **transparency.open_cases(),
+        "notices_url": reverse("admin:comments_illegalcontentnotice_changelist") + open_only,
+        "appeals_url": reverse("admin:comments_appeal_changelist") + open_only,
+        "transparency_url": (
+            reverse("admin:comments_transparency")
+            if user.has_perm("comments.view_transparency")
             else ""
         ),
     }

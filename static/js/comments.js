@@ -16,7 +16,8 @@
   var texts = {
     replying: section.getAttribute("data-text-replying"),
     cancel: section.getAttribute("data-text-cancel"),
-    reported: section.getAttribute("data-text-reported")
+    reported: section.getAttribute("data-text-reported"),
+    notice: section.getAttribute("data-text-notice")
   };
   var tokens = null; // {csrf, form, fetchedAt, expiresIn}
   var pending = null; // the request in flight, shared by everyone waiting for it
@@ -143,6 +144,15 @@
         note.className = "comment__reported";
         note.setAttribute("role", "status");
         note.textContent = data.message || texts.reported;
+        if (texts.notice) {
+          /* Illegal content needs more than one click (DSA Art. 16): the notice form. */
+          var notice = document.createElement("a");
+          notice.className = "comment__notice-link";
+          notice.href = link.href + "?reason=illegal";
+          notice.textContent = texts.notice;
+          note.appendChild(document.createTextNode(" "));
+          note.appendChild(notice);
+        }
         link.replaceWith(note);
       })
       .catch(function () {

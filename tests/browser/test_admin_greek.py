@@ -30,7 +30,8 @@ from playwright.sync_api import expect
 from articles import locks, preview
 from articles.models import Article, CommentModeration, FlashItem, ReadCount
 from comments import services as comment_services
-from comments.models import BlockedAddress, Comment, ModerationLogEntry
+from comments.dsa import cases as dsa_cases
+from comments.models import BlockedAddress, Comment, ModerationLogEntry, StatementOfReasons
 from tests.browser.conftest import DESKTOP
 from tests.browser.english_words import COLLECT_TEXT, english_words, latin_words
 from tests.factories import (
@@ -53,7 +54,7 @@ USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64)"
 
 # Pages that are not the admin's interface, or not pages: the reader's article page shown
 # as a preview, the way out, the catalogs and endpoints the scripts call.
-NOT_PAGES = {"logout", "jsi18n", "view_on_site", "autocomplete"}
+NOT_PAGES = {"logout", "jsi18n", "view_on_site", "autocomplete", "comments_transparency_csv"}
 NOT_PAGES_SUFFIXES = ("_preview", "_heartbeat", "_take_over", "_revoke_preview_link")
 # How many pages of one kind (one URL name) to read: two rows' change pages differ
 # (a published and a draft article, a held and a reported comment...).
@@ -155,6 +156,20 @@ def newsroom() -> dict:
         moderator=moderator,
         reason=ModerationLogEntry.Reason.ABUSIVE,
         note="Προσβλητικό",
+    )
+    # An open notice of illegal content, and an appeal against the rejection's statement.
+    dsa_cases.file_notice(
+        comment=approved,
+        ground="defamation",
+        explanation="Αποδίδει σε πρόσωπο αδίκημα χωρίς κανένα στοιχείο.",
+        reporter_name="Μαρία",
+        reporter_email="maria@example.com",
+        good_faith=True,
+        ip_hash="c" * 64,
+    )
+    dsa_cases.file_appeal(
+        statement=StatementOfReasons.objects.get(decision="rejected"),
+        explanation="Δεν ήταν προσβλητικό.",
     )
     BlockedWordFactory(phrase="βλάκας")
     BlockedAddressFactory(

@@ -27,7 +27,15 @@ from articles.models import (
     Correction,
     FlashItem,
 )
-from comments.models import BlockedAddress, Comment, ModerationLogEntry
+from comments import services
+from comments.dsa import cases
+from comments.models import (
+    Appeal,
+    BlockedAddress,
+    Comment,
+    ModerationLogEntry,
+    StatementOfReasons,
+)
 from tests.factories import (
     AccessAttemptFactory,
     AccessFailureLogFactory,
@@ -237,6 +245,46 @@ def moderation_log_entries():
     ]
 
 
+def dsa_cases():
+    """An open and a decided notice, their statements of reasons, an open and a decided
+    appeal (comments.dsa), built through the services as readers and moderators do."""
+    first = UserFactory(username="first-decider")
+    second = UserFactory(username="second-decider")
+    notices = []
+    for n, decision in enumerate(["", "illegal"]):
+        notice = cases.file_notice(
+            comment=CommentFactory(email=f"poster{n}@example.com", rule="first_time"),
+            ground="defamation",
+            explanation="Αποδίδει σε πρόσωπο αδίκημα χωρίς κανένα στοιχείο.",
+            reporter_email="reporter@example.com" if n else "",
+            good_faith=True,
+            ip_hash=f"{n:064x}",
+        )
+        if decision:
+            notice = cases.decide_notice(notice=notice, moderator=first, decision=decision)
+        notices.append(notice)
+    services.mark_spam(comment=CommentFactory(email=""), moderator=first)
+    statements = list(StatementOfReasons.objects.order_by("pk"))
+    appeals = [
+        cases.file_appeal(statement=statement, explanation="Δεν ήταν παράνομο.")[0]
+        for statement in statements
+    ]
+    cases.decide_appeal(appeal=appeals[0], moderator=second, outcome="reinstated")
+    return {"notices": notices, "statements": statements, "appeals": appeals}
+
+
+def illegal_content_notices():
+    return dsa_cases()["notices"]
+
+
+def statements_of_reasons():
+    return list(StatementOfReasons.objects.order_by("pk")) or dsa_cases()["statements"]
+
+
+def appeals():
+    return list(Appeal.objects.order_by("pk")) or dsa_cases()["appeals"]
+
+
 @task()
 def add_up(*numbers):
     """A job for the job queue's admin pages to show."""
@@ -277,6 +325,9 @@ BUILDERS = {
     "comments.BlockedWord": blocked_words,
     "comments.BlockedAddress": blocked_addresses,
     "comments.ModerationLogEntry": moderation_log_entries,
+    "comments.IllegalContentNotice": illegal_content_notices,
+    "comments.StatementOfReasons": statements_of_reasons,
+    "comments.Appeal": appeals,
     "django_tasks_database.DBTaskResult": task_results,
 }
 

@@ -29,7 +29,8 @@ from django.utils import timezone, translation
 from articles import preview
 from articles.models import Article, Author, BreakingBanner, Category, Correction, Tag
 from comments import services, tokens
-from comments.models import BlockedWord, Comment
+from comments.dsa import cases
+from comments.models import BlockedWord, Comment, StatementOfReasons
 from newsportal import mail
 from tests.factories import (
     ArticleFactory,
@@ -104,6 +105,16 @@ def world(django_capture_on_commit_callbacks):
     comment = CommentFactory(article=article)
     pending = CommentFactory(article=article, status=Comment.Status.PENDING)
     services.approve_comment(comment=pending, moderator=admin)  # a moderation log entry
+    # A notice, its decision's statement of reasons and an appeal (comments.dsa).
+    notice = cases.file_notice(
+        comment=CommentFactory(article=article, email="poster@example.com"),
+        ground="privacy",
+        explanation="Δημοσιεύει τη διεύθυνση του σπιτιού μου.",
+        good_faith=True,
+        ip_hash="b" * 64,
+    )
+    cases.decide_notice(notice=notice, moderator=admin, decision="illegal")
+    cases.file_appeal(statement=StatementOfReasons.objects.get(), explanation="Όχι.")
     BlockedWord.objects.create(phrase="βλάκας")
     services.block_address(kind="email", value="spam@example.com")
     FlashItemFactory()
