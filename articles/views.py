@@ -32,13 +32,10 @@ RELATED_COUNT = 4
 LEAD_CARD = {"large": True, "show_lead": True, "show_category": True, "priority": True}
 
 
-def home(request):
-    """The lead story and each section's newest articles.
-
-    Two small queries read only ids (the lead, then each section's newest); the cards come
-    from this process's rendered cards (articles/cards.py), and only the articles
-    whose card it has not rendered in this content version are read in full.
-    """
+def home_layout() -> tuple[int | None, dict[int, list[int]]]:
+    """The lead story's id and each section's newest ids: two small queries of ids, kept
+    per version of the lists (any publication, edit or withdrawal, or a scheduled article
+    falling due, moves ``articles``)."""
     published = Article.objects.published()
     # The newest featured article, else the newest: both candidates in one query.
     newest = published.newest_first().values_list("pk", "is_featured")
@@ -50,6 +47,19 @@ def home(request):
         "pk", "category_id"
     ):
         by_category.setdefault(category_id, []).append(pk)
+    return lead_id, by_category
+
+
+def home(request):
+    """The lead story and each section's newest articles.
+
+    The ids come from home_layout() (kept per version of the lists), the cards from this
+    process's rendered cards (articles/cards.py): only the articles whose card it has not
+    rendered in this content version are read in full.
+    """
+    lead_id, by_category = fragment(
+        "home-layout", scopes=(scopes.SITE, scopes.ARTICLES), render=home_layout, shared=True
+    )
     categories = [c for c in categories_for(request) if c.pk in by_category]  # menu order
     wanted = [(lead_id, LEAD_CARD)] if lead_id else []
     for category in categories:
@@ -63,8 +73,7 @@ def home(request):
         if shown:
             sections.append({"category": category, "cards": shown})
             layout.append((category.pk, by_category[category.pk]))
-    # The sections' HTML is kept per layout (which articles, in which sections): the ids
-    # come from the database on every request, the markup around their cards does not.
+    # The sections' HTML is kept per layout (which articles, in which sections).
     context = {"lead": lead, "lead_id": lead_id, "sections": sections, "layout": str(layout)}
     return render(request, "articles/home.html", context)
 

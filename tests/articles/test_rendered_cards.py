@@ -310,3 +310,14 @@ def test_the_cards_comment_counts_are_read_once_per_version_of_the_counts(client
         html = client.get("/").content.decode()
         assert read.call_count == 2
     assert f'href="{article.get_absolute_url()}#comments">1 σχόλιο</a>' in html
+
+
+def test_the_home_pages_ids_are_kept_per_version_of_the_lists(
+    client, site, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    with django_assert_num_queries(0):
+        client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(headline="Νέο πρώτο θέμα", category=site["categories"][0])
+    assert "Νέο πρώτο θέμα" in client.get("/").content.decode()
