@@ -711,8 +711,12 @@ class ImageAdmin(admin.ModelAdmin):
             "error": str(error),
             "add_url": reverse("admin:articles_image_add"),
         }
+        # 507 when the disk or the store is full, 503 when it does not answer (try later).
         return TemplateResponse(
-            request, "admin/articles/image/storage_error.html", context, status=507
+            request,
+            "admin/articles/image/storage_error.html",
+            context,
+            status=507 if error.full else 503,
         )
 
     def save_model(self, request, obj, form, change):

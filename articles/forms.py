@@ -180,7 +180,8 @@ class ImageAdminForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
-        self.processed = images.process_upload(upload)
+        # The renditions are left to a background task (articles/renditions.py).
+        self.processed = images.process_upload(upload, renditions=False)
         return upload
 
 

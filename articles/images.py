@@ -13,9 +13,11 @@ hostile file cheapest to refuse:
 The picture is then turned upright (EXIF orientation), converted to sRGB, and re-encoded
 from its pixels alone: EXIF (GPS position, camera serial), ICC, XMP and comments are
 gone, and so is anything appended after the image data (a script, a zip archive). It
-is stored under a generated name with renditions at IMAGE_RENDITION_WIDTHS in WebP and
-JPEG, never wider than the original. If the disk fills up while writing, every file
-written so far is removed and `ImageStorageError` says so.
+is stored under a generated name; its renditions at IMAGE_RENDITION_WIDTHS in WebP and
+JPEG, never wider than the original, are made from the stored original by a background
+task (articles/renditions.py) under names derived from the original's. If the disk or
+the object store fills up or stops answering while writing, every file written so far
+is removed and `ImageStorageError` says so (507 when full, 503 otherwise).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import uuid
 import warnings
 from dataclasses import dataclass, field
 
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -42,15 +46,34 @@ logger = logging.getLogger(__name__)
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
-class ImageStorageError(Exception):
-    """Writing the files failed (typically a full disk); nothing was left behind."""
+# What a storage raises when the disk or the object store fails: OSError from the disk,
+# botocore's errors (no answer, a timeout, an error status) and boto3's failed transfers.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError, Boto3Error)
+# Error codes by which S3-compatible stores say they are out of room (MinIO, Ceph, quotas).
+STORE_FULL_CODES = {"XMinioStorageFull", "InsufficientStorage", "QuotaExceeded", "StorageFull"}
 
-    def __init__(self, *, disk_full: bool):
-        self.disk_full = disk_full
-        if disk_full:
+
+class ImageStorageError(Exception):
+    """Writing the files failed (a full disk, an object store that is down or full);
+    nothing was left behind. ``full`` decides the admin's answer: 507, else 503."""
+
+    def __init__(self, *, full: bool, object_store: bool = False):
+        self.full = self.disk_full = full
+        self.object_store = object_store
+        if full and object_store:
+            message = _(
+                "The image was not saved: the media store is full. Nothing was stored; "
+                "tell the technical team."
+            )
+        elif full:
             message = _(
                 "The image was not saved: the server’s disk is full. Nothing was stored; "
                 "try again later or tell the technical team."
+            )
+        elif object_store:
+            message = _(
+                "The image was not saved: the media store is not answering. Nothing was "
+                "stored; try again in a few minutes."
             )
         else:
             message = _(
@@ -58,6 +81,17 @@ class ImageStorageError(Exception):
                 "stored; try again later or tell the technical team."
             )
         super().__init__(message)
+
+    @classmethod
+    def from_error(cls, error: BaseException) -> ImageStorageError:
+        if isinstance(error, OSError) and not isinstance(error, BotoCoreError):
+            return cls(full=error.errno in {errno.ENOSPC, errno.EDQUOT})
+        response = getattr(error, "response", None) or {}
+        full = (
+            response.get("Error", {}).get("Code") in STORE_FULL_CODES
+            or response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 507
+        )
+        return cls(full=full, object_store=True)
 
 
 @dataclass
@@ -151,8 +185,9 @@ def _too_many_pixels(size, max_pixels) -> ValidationError:
     )
 
 
-def process_upload(upload) -> ProcessedImage:
-    """Validate ``upload`` and re-encode it and its renditions in memory (nothing written)."""
+def process_upload(upload, *, renditions: bool = True) -> ProcessedImage:
+    """Validate ``upload`` and re-encode it in memory (nothing written), with its
+    renditions unless ``renditions`` is false (an upload request leaves them to a task)."""
     image = open_checked(upload)
     source_format = image.format
     icc_profile = image.info.get("icc_profile")
@@ -166,6 +201,22 @@ def process_upload(upload) -> ProcessedImage:
     processed = ProcessedImage(
         extension=extension, content=content, width=image.width, height=image.height
     )
+    if renditions:
+        processed.renditions = _renditions_of(image)
+    return processed
+
+
+def render_renditions(original: bytes) -> list[tuple[int, int, bytes, bytes]]:
+    """The renditions of a stored original (already validated and re-encoded by us)."""
+    with PILImage.open(io.BytesIO(original), formats=list(ALLOWED_FORMATS)) as image:
+        image.load()
+        mode = "RGBA" if image.mode in {"RGBA", "LA", "PA"} else "RGB"
+        return _renditions_of(image if image.mode == mode else image.convert(mode))
+
+
+def _renditions_of(image: PILImage.Image) -> list[tuple[int, int, bytes, bytes]]:
+    """(width, height, webp bytes, jpeg bytes) at each rendition width, narrowest first."""
+    made = []
     for width in rendition_widths(image.width):
         height = max(1, round(image.height * width / image.width))
         resized = (
@@ -173,10 +224,8 @@ def process_upload(upload) -> ProcessedImage:
             if width == image.width
             else image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
         )
-        processed.renditions.append(
-            (width, height, _encode(resized, "WEBP"), _encode(resized, "JPEG"))
-        )
-    return processed
+        made.append((width, height, _encode(resized, "WEBP"), _encode(resized, "JPEG")))
+    return made
 
 
 def rendition_widths(original_width: int) -> list[int]:
@@ -236,36 +285,82 @@ class StoredFiles:
     names: list[str]
 
 
+def rendition_names(original: str, width: int) -> tuple[str, str]:
+    """WebP and JPEG names of a rendition, derived from the original's name
+    (images/2026/12/<stem>.jpg -> renditions/2026/12/<stem>-640.webp and .jpg): writing
+    them again replaces the same files, so a task run twice leaves no duplicate."""
+    folder, _, filename = original.rpartition("/")
+    stem = filename.rsplit(".", 1)[0]
+    if folder == "images" or folder.startswith("images/"):
+        folder = "renditions" + folder[len("images") :]
+    else:
+        folder = f"renditions/{folder}" if folder else "renditions"
+    return f"{folder}/{stem}-{width}.webp", f"{folder}/{stem}-{width}.jpg"
+
+
+def planned_names(original: str) -> list[str]:
+    """Every rendition name the original could ever have (any configured width): what a
+    deletion removes besides the recorded ones, so a half-written rendition is not left."""
+    names = []
+    for width in sorted(settings.IMAGE_RENDITION_WIDTHS):
+        names += rendition_names(original, width)
+    return names
+
+
 def store(processed: ProcessedImage, storage: Storage | None = None) -> StoredFiles:
-    """Write the original and renditions under a generated name; all or nothing."""
+    """Write the original (and renditions, if made) under a generated name; all or nothing."""
     storage = storage or default_storage
     stem = uuid.uuid4().hex
     month = timezone.now().strftime("%Y/%m")
     written: list[str] = []
-
-    def write(name: str, content: bytes) -> str:
-        written.append(name)  # before writing: a partial file is removed as well
-        saved = storage.save(name, ContentFile(content))
-        written[-1] = saved
-        return saved
-
     try:
-        name = write(f"images/{month}/{stem}.{processed.extension}", processed.content)
-        renditions = []
-        for width, height, webp, jpeg in processed.renditions:
-            renditions.append(
-                {
-                    "width": width,
-                    "height": height,
-                    "webp": write(f"renditions/{month}/{stem}-{width}.webp", webp),
-                    "jpeg": write(f"renditions/{month}/{stem}-{width}.jpg", jpeg),
-                }
-            )
-    except OSError as error:
+        name = _write(storage, f"images/{month}/{stem}.{processed.extension}", processed.content,
+                      written)  # fmt: skip
+        renditions = _write_renditions(storage, name, processed.renditions, written)
+    except STORAGE_ERRORS as error:
         delete_files(written, storage)
         logger.error("Storing an uploaded image failed, nothing kept: %s", error)
-        raise ImageStorageError(disk_full=error.errno in {errno.ENOSPC, errno.EDQUOT}) from error
+        raise ImageStorageError.from_error(error) from error
     return StoredFiles(name=name, renditions=renditions, names=written)
+
+
+def store_renditions(
+    original: str, renditions: list[tuple[int, int, bytes, bytes]], storage: Storage | None = None
+) -> list[dict]:
+    """Write the renditions of ``original`` under their derived names, replacing files of
+    those names; on a failure, what this call wrote is removed and ImageStorageError says why."""
+    storage = storage or default_storage
+    written: list[str] = []
+    try:
+        return _write_renditions(storage, original, renditions, written, replace=True)
+    except STORAGE_ERRORS as error:
+        delete_files(written, storage)
+        logger.error("Writing renditions of %s failed, none kept: %s", original, error)
+        raise ImageStorageError.from_error(error) from error
+
+
+def _write_renditions(storage, original, renditions, written, *, replace=False) -> list[dict]:
+    records = []
+    for width, height, webp, jpeg in renditions:
+        webp_name, jpeg_name = rendition_names(original, width)
+        records.append(
+            {
+                "width": width,
+                "height": height,
+                "webp": _write(storage, webp_name, webp, written, replace=replace),
+                "jpeg": _write(storage, jpeg_name, jpeg, written, replace=replace),
+            }
+        )
+    return records
+
+
+def _write(storage, name: str, content: bytes, written: list[str], *, replace=False) -> str:
+    if replace and storage.exists(name):
+        storage.delete(name)  # a file a killed run left (maybe half written) is replaced
+    written.append(name)  # before writing: a partial file is removed as well
+    saved = storage.save(name, ContentFile(content))
+    written[-1] = saved
+    return saved
 
 
 def delete_files(names: list[str], storage: Storage | None = None) -> None:
@@ -273,5 +368,5 @@ def delete_files(names: list[str], storage: Storage | None = None) -> None:
     for name in names:
         try:
             storage.delete(name)
-        except OSError:
+        except STORAGE_ERRORS:
             logger.warning("Could not remove %s", name)

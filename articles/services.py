@@ -28,9 +28,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from articles import images
+from articles import images, renditions
 from articles.models import (
     Article,
     Author,
@@ -41,7 +40,7 @@ from articles.models import (
     is_slug_of,
     unique_slug,
 )
-from articles.sanitize import process_editor_html
+from articles.renditions import refresh_bodies_showing
 from newsportal.caching import scopes
 
 logger = logging.getLogger(__name__)
@@ -236,7 +235,9 @@ def create_image(
     """Add an image to the library from an upload (or an already processed one).
 
     Refusals are ValidationErrors with a message for the editor; a failed write (a full
-    disk) raises images.ImageStorageError and leaves no file and no row behind.
+    disk, an object store that is down or full) raises images.ImageStorageError and leaves
+    no file and no row behind. The renditions are written by a task enqueued with the row
+    (articles/renditions.py), unless ``source`` was processed with them.
     ``instance`` is an unsaved Image to fill in (the admin's form object), if any.
     """
     image = instance or Image()
@@ -245,7 +246,9 @@ def create_image(
     # Check the text fields before any work: a missing alt text writes no file.
     image.full_clean(exclude=["file"])
     processed = (
-        source if isinstance(source, images.ProcessedImage) else (images.process_upload(source))
+        source
+        if isinstance(source, images.ProcessedImage)
+        else images.process_upload(source, renditions=False)
     )
     stored = images.store(processed)
     try:
@@ -255,6 +258,9 @@ def create_image(
             image.renditions = stored.renditions
             image.full_clean()
             image.save()
+            if not image.renditions:
+                # In the same transaction: the task exists exactly when the image does.
+                renditions.render_image.enqueue(image.pk)
     except BaseException:
         images.delete_files(stored.names)
         raise
@@ -275,8 +281,11 @@ def update_image(
 
 def make_renditions(*, image: Image) -> Image:
     """Re-process an image stored before renditions existed (or with other widths)."""
-    with image.file.open("rb") as original:
-        processed = images.process_upload(original)
+    try:
+        with image.file.open("rb") as original:
+            processed = images.process_upload(original)
+    except images.STORAGE_ERRORS as error:
+        raise images.ImageStorageError.from_error(error) from error
     old_names = image.stored_names()
     stored = images.store(processed)
     try:
@@ -294,23 +303,16 @@ def make_renditions(*, image: Image) -> Image:
 
 
 def delete_image(*, image: Image) -> None:
-    """Remove an unused image and, after the commit, its files (ProtectedError if in use)."""
-    names = image.stored_names()
+    """Remove an unused image and, after the commit, its files (ProtectedError if in use):
+    the recorded ones and any rendition a task may be writing or have half written."""
     with transaction.atomic():
+        # Locked: a rendition task that is writing finishes first, and its files go too.
+        image = Image.objects.select_for_update().get(pk=image.pk)
+        names = image.stored_names()
+        if image.file:
+            names += [n for n in images.planned_names(image.file.name) if n not in names]
         image.delete()
         transaction.on_commit(lambda: images.delete_files(names))
-
-
-def refresh_bodies_showing(*, image: Image) -> int:
-    """Render again the body of each article showing ``image`` (its credit or alt changed,
-    or its files: the stored source points the editor at the image's current file)."""
-    count = 0
-    for article in Article.objects.filter(body_images=image).only("body", "language"):
-        with override(article.language):
-            rendered = process_editor_html(article.body)
-        Article.objects.filter(pk=article.pk).update(body=rendered.source, body_html=rendered.html)
-        count += 1
-    return count
 
 
 def add_reads(*, article_id: int, day: date, reads: int) -> ReadCount | None:

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import services
+from articles import renditions, services
 from articles.models import (
     Article,
     BreakingBanner,
@@ -79,7 +79,11 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, source, **kwargs):
-        return services.create_image(source=source, **kwargs)
+        image = services.create_image(source=source, **kwargs)
+        # What the job worker does next (its task, still queued, then finds them written).
+        renditions.write_renditions(image_id=image.pk)
+        image.refresh_from_db()
+        return image
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
