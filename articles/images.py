@@ -72,8 +72,9 @@ class ImageStorageError(Exception):
             )
         elif object_store:
             message = _(
-                "The image was not saved: the media store is not answering. Nothing was "
-                "stored; try again in a few minutes."
+                "The image was not saved: the media store did not answer or refused the file "
+                "(it may be down or out of room). Nothing was stored; try again in a few "
+                "minutes or tell the technical team."
             )
         else:
             message = _(

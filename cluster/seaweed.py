@@ -98,6 +98,8 @@ class SeaweedS3:
             f"-s3.config={self.root / 's3.json'}",
             # Small volumes (the default reserves 30 GB each) and no reports to the internet.
             "-master.volumeSizeLimitMB=64", "-master.telemetry=false",
+            # One master: it finds itself the leader again in a second after a restart.
+            "-master.electionTimeout=1s",
             *self.extra_args,
         ]  # fmt: skip
 
@@ -173,7 +175,7 @@ class SeaweedS3:
             "AWS_LOCATION": PUBLIC_PREFIX,
         }
 
-    def stop(self, grace: float = 3.0) -> None:
+    def stop(self, grace: float = 1.0) -> None:
         """SIGTERM to weed's process group, SIGKILL after ``grace`` seconds (its graceful
         shutdown can wait much longer on its own gRPC streams)."""
         if self.process is None or self.process.poll() is not None:
@@ -187,6 +189,10 @@ class SeaweedS3:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
         (self.root / "weed.pid").unlink(missing_ok=True)
+        # weed's gRPC servers also listen on /tmp/seaweedfs-<server>-grpc-<port>.sock.
+        for port in self.ports.values():
+            for leftover in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):  # noqa: S108
+                leftover.unlink(missing_ok=True)
 
     def restart(self, timeout: float = 30.0) -> float:
         """Start again on the same ports and data; returns the seconds until S3 answered."""

@@ -9,8 +9,9 @@ variable is present (REDIS_URL).
 import os
 from pathlib import Path
 
-from botocore import config as botocore_config
 from django.core.exceptions import ImproperlyConfigured
+
+from newsportal import media_store
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -271,52 +272,10 @@ MEDIA_STORAGE = env_str("MEDIA_STORAGE", "disk")
 if MEDIA_STORAGE not in {"disk", "s3"}:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'disk' or 's3', not {MEDIA_STORAGE!r}.")
 if MEDIA_STORAGE == "s3":
-    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None  # None: Amazon S3 itself
-    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
-    AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID")
-    AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY")
-    missing = [
-        name
-        for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-        if not globals()[name]
-    ]
-    if missing:
-        raise ImproperlyConfigured(f"MEDIA_STORAGE=s3 needs {', '.join(missing)}.")
-    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "us-east-1")
-    # Keys under this prefix (the store lets anonymous readers GET it, nothing else).
-    AWS_LOCATION = env_str("AWS_LOCATION", "media").strip("/")
-    # Path-style URLs (endpoint/bucket/key): what SeaweedFS, MinIO and Ceph answer.
-    AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE", "path")
-    # Readers get plain public URLs (no signature, so a page can be cached); files are
-    # never overwritten by an upload (generated names), only by a rendition written again.
-    AWS_QUERYSTRING_AUTH = False
-    AWS_DEFAULT_ACL = None
-    AWS_S3_FILE_OVERWRITE = True
-    # Bounded waits: a store that is down makes an upload fail in seconds (503), and
-    # pages never wait for it (they only print recorded URLs).
-    AWS_S3_CLIENT_CONFIG = botocore_config.Config(
-        connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 2.0),
-        read_timeout=env_float("AWS_S3_READ_TIMEOUT", 10.0),
-        retries={"max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 2), "mode": "standard"},
-    )
-    # The public base of every file: a CDN or nginx in front of the store
-    # (AWS_S3_CUSTOM_DOMAIN=media.example.gr, or an absolute MEDIA_URL), else the store.
-    public_base = env_str("MEDIA_URL") or (
-        f"https://{env_str('AWS_S3_CUSTOM_DOMAIN')}/" if env_str("AWS_S3_CUSTOM_DOMAIN") else ""
-    )
-    if not public_base:
-        if not AWS_S3_ENDPOINT_URL:
-            public_base = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
-        else:
-            public_base = f"{AWS_S3_ENDPOINT_URL.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
-    if not public_base.startswith(("https://", "http://")):
-        raise ImproperlyConfigured(
-            f"MEDIA_URL must be an absolute http(s) URL, not {public_base!r}."
-        )
-    # url() is then string formatting only: no request to the store while a page renders.
-    AWS_S3_URL_PROTOCOL, _, AWS_S3_CUSTOM_DOMAIN = public_base.rstrip("/").partition("//")
-    MEDIA_URL = f"{public_base.rstrip('/')}/{AWS_LOCATION}/" if AWS_LOCATION else public_base
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # AWS_* (django-storages' names), MEDIA_URL and the default storage, from the
+    # environment; what each means is said in newsportal/media_store.py.
+    globals().update(media_store.object_store_settings(os.environ))
+    STORAGES["default"] = {"BACKEND": media_store.BACKEND}
 
 # Reader pages never need more than this in one request; larger bodies are refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -513,8 +472,7 @@ CONTENT_SECURITY_POLICY = {
 }
 if MEDIA_STORAGE == "s3":
     # Images come from the object store's public address (or the CDN in front of it).
-    scheme, _, rest = MEDIA_URL.partition("//")
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{scheme}//{rest.split('/')[0]}")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_store.public_origin(MEDIA_URL))
 
 if PRODUCTION:
     # Behind our nginx, which terminates TLS and says so in X-Forwarded-Proto.

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,36 @@ def smtp_server(settings):
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def seaweed_store():
+    """A private SeaweedFS (cluster/seaweed.py) on free ports, data under var/, for the
+    session's tests of media on an object store; stopped at the end."""
+    import shutil
+
+    from cluster.seaweed import SeaweedS3, stop_leftover
+
+    root = Path(__file__).resolve().parents[1] / "var" / f"seaweed-tests-{os.getpid()}"
+    for leftover in root.parent.glob("seaweed-tests-*"):
+        if not Path(f"/proc/{leftover.name.rsplit('-', 1)[1]}").exists():  # its run is over
+            stop_leftover(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
+    store = SeaweedS3(root)
+    store.start()
+    yield store
+    store.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def media_on_seaweed(settings, seaweed_store):
+    """Django's default storage on the SeaweedFS store, as MEDIA_STORAGE=s3 sets it, with
+    short waits (a stopped store fails an upload in about a second)."""
+    from newsportal import media_store
+
+    env = {**seaweed_store.django_env(), "AWS_S3_READ_TIMEOUT": "5", "AWS_S3_MAX_ATTEMPTS": "1"}
+    for name, value in media_store.object_store_settings(env).items():
+        setattr(settings, name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": media_store.BACKEND}}
+    return seaweed_store
