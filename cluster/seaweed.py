@@ -155,7 +155,7 @@ class SeaweedS3:
         with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
             client.create_bucket(Bucket=self.bucket)
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         """Every key in the bucket (the tests compare them with the rows)."""
         paginator = self.client().get_paginator("list_objects_v2")
         return sorted(
@@ -182,6 +182,7 @@ class SeaweedS3:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGCONT)  # a frozen store cannot exit
         try:
             self.process.wait(grace)
         except subprocess.TimeoutExpired:
@@ -193,6 +194,13 @@ class SeaweedS3:
         for port in self.ports.values():
             for leftover in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):  # noqa: S108
                 leftover.unlink(missing_ok=True)
+
+    def freeze(self) -> None:
+        """SIGSTOP: the store hangs, requests to it wait (a store that stopped answering)."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.killpg(self.process.pid, signal.SIGCONT)
 
     def restart(self, timeout: float = 30.0) -> float:
         """Start again on the same ports and data; returns the seconds until S3 answered."""

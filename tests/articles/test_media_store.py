@@ -40,7 +40,7 @@ def upload_in_admin(admin_client, size=(1100, 700), alt="Το λιμάνι"):
     )
 
 
-def keys_of(image: Image, store: SeaweedS3) -> list[str]:
+def keys_of(image: Image) -> list[str]:
     return sorted(f"media/{name}" for name in image.stored_names())
 
 
@@ -48,12 +48,12 @@ def test_an_upload_is_stored_on_the_store_and_readers_get_it_by_public_urls(
     media_on_seaweed, admin_client, client, run_tasks, monkeypatch
 ):
     store = media_on_seaweed
-    before = store.keys()
+    before = store.stored_keys()
     response = upload_in_admin(admin_client)
     assert response.status_code == 302
     image = Image.objects.get()
     assert image.renditions == []
-    assert store.keys() == sorted([*before, f"media/{image.file.name}"])
+    assert store.stored_keys() == sorted([*before, f"media/{image.file.name}"])
     article = ArticleFactory(hero_image=image)
 
     # Before the worker has run: the original at its stored size, never a broken image.
@@ -66,7 +66,7 @@ def test_an_upload_is_stored_on_the_store_and_readers_get_it_by_public_urls(
     assert run_tasks() == 1
     image.refresh_from_db()
     assert [r["width"] for r in image.renditions] == [320, 640, 1024]
-    assert store.keys() == sorted([*before, *keys_of(image, store)])
+    assert store.stored_keys() == sorted([*before, *keys_of(image)])
 
     # Pages print the URLs recorded on the row: not one request to the store.
     def no_store(*args, **kwargs):
@@ -91,14 +91,14 @@ def test_the_rendition_task_run_twice_leaves_the_same_files(media_on_seaweed, ru
     image = services.create_image(source=sample_upload((700, 400)), alt_text="Δύο φορές")
     assert run_tasks() == 1
     image.refresh_from_db()
-    files = store.keys()
+    files = store.stored_keys()
     recorded = image.renditions
     assert renditions.write_renditions(image_id=image.pk) == "already written"
     Image.objects.filter(pk=image.pk).update(renditions=[])  # as if the first run was lost
     assert renditions.write_renditions(image_id=image.pk) == "written"
     image.refresh_from_db()
     assert image.renditions == recorded
-    assert store.keys() == files  # the same names, replaced: no duplicate
+    assert store.stored_keys() == files  # the same names, replaced: no duplicate
 
 
 def test_the_picker_uploads_to_the_store_and_lists_what_is_there(
@@ -133,24 +133,24 @@ def test_an_image_in_use_keeps_its_files_and_a_deleted_one_takes_them_all(
         reverse("admin:articles_image_delete", args=[used.pk]), {"post": "yes"}
     )
     assert response.status_code == 200  # the "cannot delete" page
-    assert set(keys_of(used, store)) <= set(store.keys())
+    assert set(keys_of(used)) <= set(store.stored_keys())
 
-    gone = keys_of(unused, store)
+    gone = keys_of(unused)
     response = admin_client.post(
         reverse("admin:articles_image_delete", args=[unused.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not Image.objects.filter(pk=unused.pk).exists()
-    assert not set(gone) & set(store.keys())
+    assert not set(gone) & set(store.stored_keys())
     assert all(public_get(store.public_url(key))[0] == 404 for key in gone)
-    assert set(keys_of(used, store)) <= set(store.keys())
+    assert set(keys_of(used)) <= set(store.stored_keys())
 
 
 def test_a_stopped_store_is_a_clear_503_in_the_admin_and_nothing_is_half_stored(
     media_on_seaweed, admin_client, record_figure
 ):
     store = media_on_seaweed
-    before = store.keys()
+    before = store.stored_keys()
     store.stop()
     try:
         response = upload_in_admin(admin_client)
@@ -161,7 +161,7 @@ def test_a_stopped_store_is_a_clear_503_in_the_admin_and_nothing_is_half_stored(
     assert "η αποθήκη πολυμέσων δεν απάντησε" in html
     assert not Image.objects.exists()
     assert not DBTaskResult.objects.exists()
-    assert store.keys() == before  # no orphan once it is back
+    assert store.stored_keys() == before  # no orphan once it is back
     record_figure("object store stopped: admin upload answer, store back after (s)",
                   f"{response.status_code}, {seconds:.1f}")  # fmt: skip
 
@@ -178,7 +178,7 @@ def test_a_store_out_of_room_refuses_the_upload_with_a_clear_page_and_keeps_noth
             setattr(settings, name, value)
         settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": media_store.BACKEND}}
         response = upload_in_admin(admin_client)
-        keys = full.keys()
+        keys = full.stored_keys()
     html = response.content.decode()
     # SeaweedFS says nothing of room: it retries, then fails the write (503 here); a
     # store that names it (HTTP 507, MinIO's XMinioStorageFull...) gets the 507 page.

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -23,65 +19,9 @@ from articles.models import Image
 from newsportal import jobs
 from tests.factories import sample_upload
 from tests.newsportal.job_tasks import hold_while_told
+from tests.workers import start_worker, stop, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the workers see committed rows
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_database_url() -> str:
-    """The test database, as a DATABASE_URL for a worker process."""
-    d = connection.settings_dict
-    user = quote(d["USER"] or "")
-    password = quote(d["PASSWORD"] or "")
-    host, port = d["HOST"] or "", d["PORT"] or ""
-    if host.startswith("/"):  # a Unix socket directory
-        return f"postgresql://{user}:{password}@/{d['NAME']}?host={host}" + (
-            f"&port={port}" if port else ""
-        )
-    return f"postgresql://{user}:{password}@{host}:{port or 5432}/{d['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
-def start_worker(*options: str, env: dict | None = None, log: Path) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "TASKS_BACKEND": "database",
-        "TASKS_ABANDONED_AFTER": "1",
-        "PYTHONPATH": str(ROOT),
-        **(env or {}),
-    }
-    for name in ("DATABASE_REPLICA_URLS", "NEWSPORTAL_PROFILE", "DEBUG"):
-        environment.pop(name, None)
-    with open(log, "ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--no-startup-delay",
-             "--interval", "0.1", "--reap-every", "0.2", *options],
-            cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not within {timeout} s")
-
-
-def stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(5)
 
 
 def test_a_task_abandoned_once_is_queued_again_and_twice_is_given_up():
