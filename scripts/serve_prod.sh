@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make serve-prod`: the production profile for a local trial. nginx (Debian's package,
 # installed when missing) on PORT (default 8080) in front of gunicorn on 127.0.0.1:8001,
-# DEBUG off, hashed and compressed static files, Redis when REDIS_URL is set.
+# DEBUG off, hashed and compressed static files, Redis when REDIS_URL is set, and one job
+# worker (manage.py run_worker) for the background tasks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "error: $*" >&2; exit 1; }
@@ -53,10 +54,19 @@ sed -e "s|@RUN_DIR@|$PWD/var/nginx|g" -e "s|@USER_LINE@|$user_line|" \
 "$NGINX" -t -q -c "$PWD/var/nginx/nginx.conf" -p "$PWD/var/nginx" 2>var/nginx/test.log \
   || { cat var/nginx/test.log >&2; fail "the generated nginx configuration is invalid."; }
 "$NGINX" -c "$PWD/var/nginx/nginx.conf" -p "$PWD/var/nginx"
-trap '"$NGINX" -c "$PWD/var/nginx/nginx.conf" -p "$PWD/var/nginx" -s quit 2>/dev/null || true' EXIT
+# One job worker beside gunicorn (image renditions, e-mail): it also puts back the tasks a
+# killed worker left running (README, "Background jobs"). Its log: var/worker.log.
+.venv/bin/python manage.py run_worker --queue-name '*' >>var/worker.log 2>&1 &
+worker_pid=$!
+stop_all() {
+  { kill -TERM "$worker_pid" && wait "$worker_pid"; } 2>/dev/null || true
+  "$NGINX" -c "$PWD/var/nginx/nginx.conf" -p "$PWD/var/nginx" -s quit 2>/dev/null || true
+}
+trap stop_all EXIT
 
 echo ""
 echo "  Production profile: http://127.0.0.1:$PORT/  (nginx -> gunicorn $GUNICORN_BIND)"
-echo "  Ctrl-C stops both."
+echo "  Job worker: pid $worker_pid (log var/worker.log)"
+echo "  Ctrl-C stops them all."
 echo ""
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py newsportal.wsgi:application
