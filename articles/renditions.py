@@ -19,13 +19,15 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import override
 from django_tasks import task
 
 from articles import images
-from articles.models import Article, Image
+from articles.models import Article, Author, Image
 from articles.sanitize import process_editor_html
+from newsportal.caching import scopes
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +65,12 @@ def write_renditions(*, image_id: int) -> str:
         image.renditions = images.store_renditions(
             image.file.name, images.render_renditions(content), image.storage
         )
-        image.save(update_fields=["renditions"])  # moves the pages' scopes (signals.py)
-        refresh_bodies_showing(image=image)
+        # An update, not save(): a new image shows nowhere, and the whole site's pages
+        # (what an image change moves) need not be rendered again for it.
+        Image.objects.filter(pk=image.pk).update(renditions=image.renditions)
+        if is_shown_anywhere(image):  # picked for an article before its renditions came
+            scopes.changed_on_commit(scopes.SITE)
+            refresh_bodies_showing(image=image)
         stale = sorted(before - set(image.stored_names()))  # widths no longer configured
         if stale:
             transaction.on_commit(lambda: images.delete_files(stale, image.storage))
@@ -87,6 +93,15 @@ def render_image(image_id: int, attempt: int = 1) -> str:
             image_id, attempt + 1
         )
         return f"retry in {delay} s"
+
+
+def is_shown_anywhere(image: Image) -> bool:
+    """Whether a reader page can show the image: as a hero, in a body, as an author's
+    photo (a new place that shows images belongs here too)."""
+    return (
+        Article.objects.filter(Q(hero_image=image) | Q(body_images=image)).exists()
+        or Author.objects.filter(photo=image).exists()
+    )
 
 
 def refresh_bodies_showing(*, image: Image) -> int:

@@ -306,6 +306,34 @@ def test_the_make_renditions_command_fills_in_missing_renditions():
     assert [r["width"] for r in image.renditions] == [320, 640]
 
 
+@pytest.mark.django_db(transaction=True)  # the job worker commits, pages are stored
+def test_renditions_that_arrive_after_an_article_shows_the_image_reach_its_stored_page(
+    page_cache, client, run_tasks
+):
+    image = services.create_image(source=sample_upload((700, 400)), alt_text="Νωρίς")
+    article = ArticleFactory(hero_image=image)
+    before = client.get(article.get_absolute_url()).content.decode()
+    assert f'src="{image.file.url}"' in before  # the original, at its stored size
+    assert 'width="700" height="400"' in before
+    assert run_tasks() == 1
+    image.refresh_from_db()
+    after = client.get(article.get_absolute_url()).content.decode()
+    assert image.renditions[0]["webp"] in after
+
+
+def test_an_image_counts_as_shown_when_any_row_points_at_it():
+    from articles.models import Author
+    from articles.renditions import is_shown_anywhere
+
+    hero, inline, photo, unused = (ImageFactory() for _ in range(4))
+    ArticleFactory(hero_image=hero)
+    ArticleFactory(body=f'<figure><img src="x" data-file="{inline.pk}"></figure>')
+    Author.objects.create(name="Ελένη Ρήγα", photo=photo)
+    assert [is_shown_anywhere(i) for i in (hero, inline, photo, unused)] == [
+        True, True, True, False
+    ]  # fmt: skip
+
+
 def test_inline_figures_cost_no_query_on_the_article_page(client, django_assert_max_num_queries):
     figures = "".join(
         f'<figure><img src="x" data-file="{ImageFactory().pk}"><figcaption>Λ</figcaption></figure>'
