@@ -213,7 +213,7 @@ MIDDLEWARE.insert(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (README, "Background jobs"): tasks are rows on the primary, enqueued in
-# the same transaction as the change that asks for them, and run by `manage.py db_worker`
+# the same transaction as the change that asks for them, and run by `manage.py run_worker`
 # (one or more, any host). TASKS_BACKEND=immediate runs each task at once in the process
 # that enqueues it: `make run`, one process, uses it so that no worker has to be started.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG and not PRODUCTION else "database")
