@@ -652,3 +652,27 @@ def test_a_full_disk_during_an_upload_from_the_picker_is_said_in_the_picker(
     assert "ο δίσκος του διακομιστή είναι γεμάτος" in response.content.decode()
     assert not Image.objects.exists()
     assert media_files(settings) == []
+
+
+def test_sweep_media_deletes_old_files_no_image_names_and_keeps_the_rest(settings):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    image = ImageFactory(size=(700, 400))
+    root = Path(settings.MEDIA_ROOT)
+    hour_ago = time.time() - 7200
+    orphans = [root / "images/2026/01/0badf00d.jpg", root / "renditions/2026/01/0badf00d-320.webp"]
+    fresh = root / "images/2026/12/an-upload-in-progress.jpg"
+    for path in [*orphans, fresh]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"left behind")
+    for path in orphans:
+        os.utime(path, (hour_ago, hour_ago))
+    output = io.StringIO()
+    call_command("sweep_media", stdout=output)
+    assert "2 files that no image names were deleted" in output.getvalue()
+    assert not any(path.exists() for path in orphans)
+    assert fresh.exists()  # younger than an hour: maybe an upload about to save its row
+    assert all(image.storage.exists(name) for name in image.stored_names())

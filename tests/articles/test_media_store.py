@@ -8,6 +8,7 @@ page in the admin, with no row without its files and no file without its row."""
 
 from __future__ import annotations
 
+import io
 import urllib.error
 import urllib.request
 
@@ -201,3 +202,19 @@ def test_a_store_that_says_it_is_full_gets_the_507_page(status, code, full):
     assert error.full is full
     assert error.object_store
     assert ("η αποθήκη πολυμέσων είναι γεμάτη" in str(error)) is full
+
+
+def test_sweep_media_removes_files_left_on_the_store_without_a_row(media_on_seaweed, run_tasks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    store = media_on_seaweed
+    image = services.create_image(source=sample_upload((700, 400)), alt_text="Κρατιέται")
+    assert run_tasks() == 1
+    image.refresh_from_db()
+    lost = default_storage.save("images/2026/01/an-upload-whose-answer-was-lost.jpg",
+                                ContentFile(b"stored, answer lost"))  # fmt: skip
+    call_command("sweep_media", "--older-than", "0", stdout=io.StringIO())
+    assert f"media/{lost}" not in store.stored_keys()
+    assert set(keys_of(image)) <= set(store.stored_keys())
