@@ -91,21 +91,24 @@ def test_two_workers_split_the_rendition_tasks_and_none_runs_twice(
     settings, tmp_path, record_figure
 ):
     count = 40
-    for n in range(count):
-        services.create_image(source=sample_upload((700, 400)), alt_text=f"Εικόνα {n}")
-    assert DBTaskResult.objects.ready().count() == count
     log = tmp_path / "workers.log"
     media = {"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    started = time.monotonic()
-    workers = [start_worker("--batch", env=media, log=log) for _ in range(2)]
+    workers = [start_worker(env=media, log=log) for _ in range(2)]
     try:
-        for worker in workers:
-            worker.wait(180)
+        # Both polling before the first upload: the split is theirs, not their start-up's.
+        wait_for(lambda: log.read_text().count("Starting worker") == 2, 60, "both workers up")
+        started = time.monotonic()
+        for n in range(count):
+            services.create_image(source=sample_upload((700, 400)), alt_text=f"Εικόνα {n}")
+        wait_for(
+            lambda: DBTaskResult.objects.finished().count() == count, 180, "all tasks finished"
+        )
+        elapsed = time.monotonic() - started
     finally:
         for worker in workers:
             stop(worker)
-    elapsed = time.monotonic() - started
     results = list(DBTaskResult.objects.all())
+    assert len(results) == count
     assert {r.status for r in results} == {"SUCCESSFUL"}, log.read_text()[-3000:]
     assert all(len(r.worker_ids) == 1 for r in results)  # none claimed twice
     per_worker = {}
