@@ -676,3 +676,18 @@ def test_sweep_media_deletes_old_files_no_image_names_and_keeps_the_rest(setting
     assert not any(path.exists() for path in orphans)
     assert fresh.exists()  # younger than an hour: maybe an upload about to save its row
     assert all(image.storage.exists(name) for name in image.stored_names())
+
+
+def test_with_the_immediate_backend_of_make_run_the_upload_writes_its_renditions(
+    settings, editor_client
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    response = editor_client.post(
+        reverse("admin:articles_image_add"),
+        {"upload": sample_upload((1100, 700)), "alt_text": "Αμέσως"},
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert [r["width"] for r in image.renditions] == [320, 640, 1024]  # no worker needed
+    assert not DBTaskResult.objects.exists()
+    assert len(media_files(settings)) == 1 + 2 * 3
