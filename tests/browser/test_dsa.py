@@ -65,7 +65,7 @@ def test_a_notice_and_an_appeal_from_the_report_link_to_the_reinstated_comment(
     page.get_by_label("Γιατί είναι παράνομο;").fill(
         "Κατηγορεί ονομαστικά τον δήμαρχο για κλοπή χωρίς κανένα στοιχείο."
     )
-    page.get_by_label("Το e-mail σας").fill(REPORTER)
+    page.get_by_label("Η ηλεκτρονική σας διεύθυνση").fill(REPORTER)
     # Without the good-faith confirmation the notice is refused, the text kept.
     page.get_by_role("button", name="Αναφορά σχολίου").click()
     expect(page.locator("#id_good_faith_error")).to_contain_text("καλή τη πίστει")
