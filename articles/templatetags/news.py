@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
-from articles import people, rendering, seo
+from articles import liveblog, people, rendering, seo
 from articles.sections import categories_for
 from newsportal.caching import scopes
 from newsportal.caching.fragments import fragment
@@ -59,13 +59,20 @@ def feed_day(day) -> str:
 
 
 @register.inclusion_tag("includes/article_seo.html", takes_context=True)
-def article_seo(context, article, tags):
-    """Open Graph, Twitter card and JSON-LD NewsArticle tags of an article page."""
+def article_seo(context, article, tags, live=None):
+    """Open Graph, Twitter card and JSON-LD NewsArticle (LiveBlogPosting for live
+    coverage, with the newest entries of its first page) tags of an article page."""
     request = context["request"]
+    if live is None:
+        data = seo.news_article(article, tags, request)
+    else:
+        if live.page != 1:  # the head is the same on every page of entries
+            live = liveblog.live_section(live.live_blog, page=1, language=article.language)
+        data = seo.live_blog_posting(article, tags, request, live)
     return {
         "open_graph": seo.open_graph(article, tags, request),
         "twitter": seo.twitter_card(article, request),
-        "json_ld": seo.json_ld_script(seo.news_article(article, tags, request))
+        "json_ld": seo.json_ld_script(data)
         + seo.json_ld_script(seo.breadcrumb_list(article, request)),
     }
 
