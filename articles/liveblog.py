@@ -74,42 +74,55 @@ def polling_interval(live_blog: LiveBlog) -> int:
     return max(0, settings.LIVE_BLOG_POLL_INTERVAL) if live_blog.is_live else 0
 
 
-def _entries_page(live_blog: LiveBlog, page: int) -> tuple[list[LiveEntry], int]:
-    """One page of the stream (the pinned entry is shown above it), and the stream's size,
-    in one query (the count is a window over the whole stream)."""
-    size = settings.LIVE_BLOG_PAGE_SIZE
-    stream = (
-        LiveEntry.objects.filter(live_blog=live_blog, is_pinned=False)
-        .select_related("image")
-        .annotate(stream_size=Window(Count("pk")))
-        .order_by(*NEWEST_FIRST)
-    )
-    rows = list(stream[(page - 1) * size : page * size])
-    return rows, (rows[0].stream_size if rows else 0)
+@dataclass(frozen=True)
+class Shown:
+    """What one page of a live blog shows, read in one query."""
+
+    entries: list[LiveEntry]  # the page of the stream, newest first
+    pinned: LiveEntry | None
+    key_events: list[Highlight]
+    newest: list[LiveEntry]  # the newest of the stream and the pinned one (JSON-LD)
+    stream_size: int
 
 
-def _highlights(live_blog: LiveBlog) -> tuple[LiveEntry | None, list[Highlight]]:
-    """The pinned entry and the key events with the page each is on, in one query."""
+def _read(live_blog: LiveBlog, page: int) -> Shown:
+    """The page of the stream (the pinned entry stands above it), the pinned entry, the
+    key events with the page each is on, and the newest entries, in ONE query: windows
+    number the stream and the key events, and one filter after them keeps those rows."""
     size = settings.LIVE_BLOG_PAGE_SIZE
-    ranked = (
+    first, last = (page - 1) * size, page * size
+    rows = (
         LiveEntry.objects.filter(live_blog=live_blog)
         .select_related("image")
         .annotate(
-            position=Window(RowNumber(), partition_by=[F("is_pinned")], order_by=NEWEST_FIRST)
+            position=Window(RowNumber(), partition_by=[F("is_pinned")], order_by=NEWEST_FIRST),
+            stream_size=Window(Count("pk"), partition_by=[F("is_pinned")]),
+            key_rank=Window(RowNumber(), partition_by=[F("is_key_event")], order_by=NEWEST_FIRST),
         )
-        # Each branch names the window, so Django filters after it is computed over the
-        # whole stream (a plain is_key_event filter would number the key events only).
-        .filter(Q(is_key_event=True, position__gt=0) | Q(is_pinned=True, position__gt=0))
+        # Every branch names a window, so Django filters after the windows are computed
+        # over the whole live blog (a plain filter would number the kept rows only).
+        .filter(
+            Q(is_pinned=False, position__gt=first, position__lte=last)
+            | Q(is_pinned=False, position__lte=JSON_LD_UPDATES)
+            | Q(is_key_event=True, key_rank__lte=KEY_EVENTS_SHOWN)
+            | Q(is_pinned=True, position__gt=0)
+        )
         .order_by(*NEWEST_FIRST)
     )
-    pinned, key_events = None, []
-    for entry in ranked[: KEY_EVENTS_SHOWN + 1]:
+    entries, key_events, newest, pinned, stream_size = [], [], [], None, 0
+    for entry in rows:
         if entry.is_pinned:
             pinned = entry
-        page = 1 if entry.is_pinned else (entry.position - 1) // size + 1
-        if entry.is_key_event and len(key_events) < KEY_EVENTS_SHOWN:
-            key_events.append(Highlight(entry, page))
-    return pinned, key_events
+        else:
+            stream_size = entry.stream_size
+            if first < entry.position <= last:
+                entries.append(entry)
+        if entry.is_key_event:
+            on_page = 1 if entry.is_pinned else (entry.position - 1) // size + 1
+            key_events.append(Highlight(entry, on_page))
+        if entry.is_pinned or entry.position <= JSON_LD_UPDATES:
+            newest.append(entry)
+    return Shown(entries, pinned, key_events, newest[:JSON_LD_UPDATES], stream_size)
 
 
 def _update(entry: LiveEntry) -> dict:
@@ -125,37 +138,32 @@ def _update(entry: LiveEntry) -> dict:
 
 
 def _render(live_blog: LiveBlog, page: int, language: str) -> dict:
-    entries, stream_size = _entries_page(live_blog, page)
-    last_page = max(1, -(-stream_size // settings.LIVE_BLOG_PAGE_SIZE))
-    if not entries and page > 1:
+    shown = _read(live_blog, page)
+    last_page = max(1, -(-shown.stream_size // settings.LIVE_BLOG_PAGE_SIZE))
+    if page > last_page:
         # Beyond the last page (entries were deleted): the last page, said so to the view.
-        stream_size = LiveEntry.objects.filter(live_blog=live_blog, is_pinned=False).count()
-        last_page = max(1, -(-stream_size // settings.LIVE_BLOG_PAGE_SIZE))
-        if last_page < page:
-            return {**_render(live_blog, last_page, language), "page": last_page}
-    pinned, key_events = _highlights(live_blog)
+        return _render(live_blog, last_page, language)
     context = {
         "live_blog": live_blog,
-        "pinned": pinned,
-        "key_events": [(h.entry, h.href(page)) for h in key_events],
+        "pinned": shown.pinned,
+        "key_events": [(h.entry, h.href(page)) for h in shown.key_events],
         "language": language,
         "today": timezone.localdate(),
         "interval": polling_interval(live_blog),
     }
     summary = render_to_string("includes/liveblog_summary.html", context)
     entries_html = render_to_string(
-        "includes/liveblog_entries.html", {**context, "entries": entries}
+        "includes/liveblog_entries.html", {**context, "entries": shown.entries}
     )
-    shown = ([pinned] if pinned else []) + entries
-    newest = sorted(shown, key=lambda e: (e.posted_at, e.pk), reverse=True)
+    on_page = ([shown.pinned] if shown.pinned else []) + shown.entries
     return {
         "page": page,
         "has_older": page < last_page,
         "summary": summary,
         "summary_version": hashlib.blake2b(summary.encode(), digest_size=8).hexdigest(),
         "entries": entries_html,
-        "providers": sorted({p for e in shown for p in providers_in(e.body_html)}),
-        "updates": [_update(entry) for entry in newest[:JSON_LD_UPDATES]] if page == 1 else [],
+        "providers": sorted({p for e in on_page for p in providers_in(e.body_html)}),
+        "updates": [_update(entry) for entry in shown.newest],
     }
 
 

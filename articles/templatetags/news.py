@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
-from articles import liveblog, people, rendering, seo
+from articles import people, rendering, seo
 from articles.sections import categories_for
 from newsportal.caching import scopes
 from newsportal.caching.fragments import fragment
@@ -65,9 +65,7 @@ def article_seo(context, article, tags, live=None):
     request = context["request"]
     if live is None:
         data = seo.news_article(article, tags, request)
-    else:
-        if live.page != 1:  # the head is the same on every page of entries
-            live = liveblog.live_section(live.live_blog, page=1, language=article.language)
+    else:  # every page of entries carries the same newest ones (the head is shared)
         data = seo.live_blog_posting(article, tags, request, live)
     return {
         "open_graph": seo.open_graph(article, tags, request),

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from articles import live_coverage
 from articles.models import Article, LiveEntry
 from newsportal.caching import scopes
+from newsportal.caching.memory import forget_everything
 from tests.factories import (
     ArticleFactory,
     ImageFactory,
@@ -284,3 +286,156 @@ def test_a_withdrawn_live_article_stops_its_readers_polling(client):
     response = client.get(poll_url(live_blog))
     assert response.status_code == 404
     assert response["X-Poll-Interval"] == "0"
+
+
+# --- the poll URL ------------------------------------------------------------------------
+
+
+def test_the_poll_answer_is_a_shared_fragment_with_the_servers_interval(client, settings):
+    settings.LIVE_BLOG_POLL_INTERVAL = 12
+    settings.FEED_MAX_AGE = 4
+    live_blog = LiveBlogFactory()
+    entry = post(live_blog, "Η πρώτη ενημέρωση", is_key_event=True)
+    response = client.get(poll_url(live_blog))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["ETag"].startswith('W/"')
+    assert response["Cache-Control"] == "public, max-age=4, s-maxage=1"
+    assert response["X-Poll-Interval"] == "12"
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.startswith('<div id="live-summary"')  # the summary, then the entries
+    assert f'data-feed-key="e{entry.pk}"' in html
+    assert f'href="#entry-{entry.pk}"' in html
+    assert client.post(poll_url(live_blog)).status_code == 405
+
+
+def test_a_current_poll_costs_no_query_and_a_304(client, django_assert_num_queries):
+    live_blog = LiveBlogFactory()
+    post(live_blog, "Ενημέρωση")
+    first = client.get(poll_url(live_blog))
+    with django_assert_num_queries(0):
+        again = client.get(poll_url(live_blog))
+    assert again.content == first.content
+    with django_assert_num_queries(0):
+        current = client.get(poll_url(live_blog), headers={"if-none-match": first["ETag"]})
+    assert current.status_code == 304
+    assert current.content == b""
+    assert current["X-Poll-Interval"] == first["X-Poll-Interval"]
+    # Junk parameters are answered from the same entry, still without a query.
+    with django_assert_num_queries(0):
+        assert client.get(poll_url(live_blog) + "?since=123").status_code == 200
+
+
+def test_new_edited_and_deleted_entries_change_the_poll_answer_after_commit(
+    client, django_capture_on_commit_callbacks
+):
+    live_blog = LiveBlogFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = post(live_blog, "Πρώτη διατύπωση")
+    etag = client.get(poll_url(live_blog))["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = post(live_blog, "Νεότερη ενημέρωση")
+    response = client.get(poll_url(live_blog), headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert f'data-feed-key="e{newer.pk}"' in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live_coverage.edit_entry(entry=entry, body="<p>Δεύτερη διατύπωση</p>")
+    html = client.get(poll_url(live_blog)).content.decode()
+    assert "Δεύτερη διατύπωση" in html
+    assert "Πρώτη διατύπωση" not in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live_coverage.delete_entry(entry=newer)
+    assert f'data-feed-key="e{newer.pk}"' not in client.get(poll_url(live_blog)).content.decode()
+
+
+def test_a_stored_page_shows_a_new_entry_after_commit(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    live_blog = LiveBlogFactory()
+    url = live_blog.article.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(live_blog, "Πρώτη ενημέρωση")
+    client.get(url)
+    assert "Πρώτη ενημέρωση" in live_part(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(live_blog, "Δεύτερη ενημέρωση")
+    assert "Δεύτερη ενημέρωση" in live_part(client.get(url))
+
+
+def test_the_kill_switch_stops_live_blogs_at_the_next_poll(client, settings):
+    settings.LIVE_BLOG_POLL_INTERVAL = 10
+    live_blog = LiveBlogFactory()
+    post(live_blog, "Ενημέρωση")
+    stored = client.get(poll_url(live_blog))
+    assert stored["X-Poll-Interval"] == "10"
+    settings.LIVE_BLOG_POLL_INTERVAL = 0
+    again = client.get(poll_url(live_blog), headers={"if-none-match": stored["ETag"]})
+    assert again.status_code == 304
+    assert again["X-Poll-Interval"] == "0"
+
+
+def test_an_ended_coverage_polls_0_even_from_a_stored_answer(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVE_BLOG_POLL_INTERVAL = 10
+    live_blog = LiveBlogFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        live_coverage.end_live_blog(live_blog=live_blog)
+    first = client.get(poll_url(live_blog))
+    assert first["X-Poll-Interval"] == "0"
+    assert client.get(poll_url(live_blog))["X-Poll-Interval"] == "0"
+
+
+# --- budgets -----------------------------------------------------------------------------
+
+LIVE_ARTICLE_BUDGET = 8
+POLL_BUDGET = 3
+
+
+def many_entries(live_blog, n: int) -> None:
+    now = timezone.now()
+    image = ImageFactory()
+    rows = []
+    for i in range(n):
+        entry = LiveEntry(
+            live_blog=live_blog,
+            title=f"Τίτλος {i}" if i % 3 == 0 else "",
+            body=f"<p>Ενημέρωση {i}</p>",
+            body_html=f"<p>Ενημέρωση {i}</p>",
+            image=image if i % 5 == 0 else None,
+            is_key_event=i % 25 == 0,
+            is_pinned=i == 7,
+            posted_at=now - timedelta(seconds=n - i),
+        )
+        rows.append(entry)
+    LiveEntry.objects.bulk_create(rows)
+
+
+@pytest.mark.parametrize("entries", [1, 500])
+def test_a_live_article_page_stays_in_budget_however_many_entries(
+    client, django_assert_max_num_queries, entries
+):
+    live_blog = LiveBlogFactory(article=ArticleFactory(tags=["εκλογές", "αυτοδιοίκηση"]))
+    many_entries(live_blog, entries)
+    url = live_blog.article.get_absolute_url()
+    for page in ("", "?entries_page=2"):
+        cache.clear()
+        forget_everything()
+        with django_assert_max_num_queries(LIVE_ARTICLE_BUDGET):
+            response = client.get(url + page)
+        assert response.status_code == 200
+    html = live_part(client.get(url))
+    assert html.count('class="liveblog__entry"') == min(entries, 20)
+
+
+@pytest.mark.parametrize("entries", [1, 500])
+def test_a_cold_poll_stays_in_budget(client, django_assert_max_num_queries, entries):
+    live_blog = LiveBlogFactory()
+    many_entries(live_blog, entries)
+    with django_assert_max_num_queries(POLL_BUDGET):
+        assert client.get(poll_url(live_blog)).status_code == 200
