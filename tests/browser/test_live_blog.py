@@ -70,9 +70,7 @@ def test_an_editor_posts_three_entries_while_a_readers_page_receives_them(
     provider_requests = []
     page.on(
         "request",
-        lambda request: provider_requests.append(request.url)
-        if "youtube" in request.url
-        else None,
+        lambda request: provider_requests.append(request.url) if "youtube" in request.url else None,
     )
     page.goto(live_server.url + live_blog.article.get_absolute_url())
     page.evaluate("window.__sameDocument = true")
