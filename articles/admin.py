@@ -965,7 +965,7 @@ class LiveBlogAdmin(admin.ModelAdmin):
     search_fields = ["article__headline"]
     autocomplete_fields = ["article"]
     date_hierarchy = "started_at"
-    fields = ["article", "started_at", "ended_at"]
+    fields = ["article", "started_at", "expected_end_at", "ended_at"]
     actions = ["end_coverage"]
     change_form_template = "admin/articles/liveblog/change_form.html"
     DESK_ENTRIES = 30

@@ -229,7 +229,7 @@ def latest(request, pk: int):
     live_blog = (
         LiveBlog.objects.filter(pk=pk, article__in=Article.objects.published())
         .select_related("article")
-        .only("started_at", "ended_at", "article__language")
+        .only("started_at", "ended_at", "expected_end_at", "article__language")
         .first()
     )
     if live_blog is None:

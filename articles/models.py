@@ -1222,6 +1222,15 @@ class LiveBlog(models.Model):
         blank=True,
         help_text=_("Empty while the coverage goes on. Once set, readers' pages stop updating."),
     )
+    expected_end_at = models.DateTimeField(
+        _("expected end"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: when the coverage should end, for search engines (they show it as "
+            "live until then). The coverage ends only when “coverage ended” is set."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

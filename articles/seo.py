@@ -187,8 +187,9 @@ def live_blog_posting(article, tags, request, live) -> dict:
     live_blog = live.live_blog
     data["@type"] = "LiveBlogPosting"
     data["coverageStartTime"] = local_iso(live_blog.started_at)
-    if live_blog.ended_at:
-        data["coverageEndTime"] = local_iso(live_blog.ended_at)
+    # When it ended, or (while it goes on) when the editors expect it to end, if they said.
+    if end := live_blog.ended_at or live_blog.expected_end_at:
+        data["coverageEndTime"] = local_iso(end)
     data["liveBlogUpdate"] = [
         {
             "@type": "BlogPosting",

@@ -196,7 +196,7 @@ AROUND_KEPT_TEXT = (
     "headline", "slug", "lead", "body_html", "language", "status", "published_at",
     "comments_enabled", "comment_moderation", "comment_count", "category",
     "seo_title", "seo_description",  # the page's <title> and description, outside the memo
-    "live_blog__started_at", "live_blog__ended_at",
+    "live_blog__started_at", "live_blog__ended_at", "live_blog__expected_end_at",
 )  # fmt: skip
 
 

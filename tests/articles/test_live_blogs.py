@@ -241,6 +241,12 @@ def test_the_json_ld_is_a_live_blog_posting_with_its_newest_entries(client, sett
     assert data["@type"] == "LiveBlogPosting"
     assert data["coverageStartTime"] == timezone.localtime(live_blog.started_at).isoformat()
     assert "coverageEndTime" not in data
+    # An expected end, said by the editors, is given while the coverage goes on.
+    expected = timezone.now() + timedelta(hours=3)
+    live_blog.expected_end_at = expected
+    live_blog.save()
+    expecting = json_ld(client.get(live_blog.article.get_absolute_url()).content.decode())[0]
+    assert expecting["coverageEndTime"] == timezone.localtime(expected).isoformat()
     updates = data["liveBlogUpdate"]
     assert len(updates) == 10
     assert updates[0]["@type"] == "BlogPosting"
