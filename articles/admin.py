@@ -244,9 +244,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
             extra_context.update(self.lock_context(request, article, lock))
         if article is not None:
             extra_context.update(self.article_context(article))
+            extra_context.update(self.live_desk_context(request, article))
         extra_context["seo_preview"] = search_preview.preview_for(article, request)
         extra_context["slug_placeholder"] = search_preview.SLUG_PLACEHOLDER
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def live_desk_context(request, article) -> dict:
+        """A link to the article's live desk, or one that turns it into live coverage."""
+        if LiveBlog.objects.filter(pk=article.pk).exists():
+            if not request.user.has_perm("articles.view_liveblog"):
+                return {}
+            url = reverse("admin:articles_liveblog_change", args=[article.pk])
+            return {"live_desk_url": url, "live_desk_label": gettext("Live coverage desk")}
+        if not request.user.has_perm("articles.add_liveblog"):
+            return {}
+        url = reverse("admin:articles_liveblog_add") + f"?article={article.pk}"
+        return {"live_desk_url": url, "live_desk_label": gettext("Turn into live coverage")}
 
     def lock_context(self, request, article, lock):
         mine = lock is None or lock.user_id == request.user.pk

@@ -122,3 +122,15 @@ def test_the_live_blog_page_is_the_desk_and_the_action_ends_the_coverage(client,
     )
     live_blog.refresh_from_db()
     assert not live_blog.is_live
+
+
+def test_the_article_form_leads_to_its_live_desk(client, editor):
+    article = ArticleFactory()
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    html = client.get(change).content.decode()
+    assert f"{reverse('admin:articles_liveblog_add')}?article={article.pk}" in html
+    add = client.get(f"{reverse('admin:articles_liveblog_add')}?article={article.pk}")
+    assert add.context["adminform"].form.initial["article"] == str(article.pk)
+    LiveBlogFactory(article=article)
+    html = client.get(change).content.decode()
+    assert reverse("admin:articles_liveblog_change", args=[article.pk]) in html
