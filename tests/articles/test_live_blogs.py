@@ -316,6 +316,8 @@ def test_the_poll_answer_is_a_shared_fragment_with_the_servers_interval(client, 
     assert f'data-feed-key="e{entry.pk}"' in html
     assert f'href="#entry-{entry.pk}"' in html
     assert client.post(poll_url(live_blog)).status_code == 405
+    # Crawlers keep out of it (robots.txt disallows /articles/, the read counter's prefix).
+    assert "Disallow: /articles/" in client.get("/robots.txt").content.decode()
 
 
 def test_a_current_poll_costs_no_query_and_a_304(client, django_assert_num_queries):
