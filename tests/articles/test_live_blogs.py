@@ -447,3 +447,14 @@ def test_a_cold_poll_stays_in_budget(client, django_assert_max_num_queries, entr
     many_entries(live_blog, entries)
     with django_assert_max_num_queries(POLL_BUDGET):
         assert client.get(poll_url(live_blog)).status_code == 200
+
+
+def test_the_english_edition_polls_its_own_url_with_english_words(client):
+    live_blog = LiveBlogFactory()
+    post(live_blog, "Ενημέρωση", is_key_event=True)
+    english = client.get("/en" + live_blog.article.get_absolute_url()).content.decode()
+    assert f'data-live-feed="/en{poll_url(live_blog)}"' in english
+    poll = client.get("/en" + poll_url(live_blog))
+    assert poll.status_code == 200
+    assert "Key events" in poll.content.decode()
+    assert "Τα σημαντικότερα" in client.get(poll_url(live_blog)).content.decode()

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from articles import live_coverage
 from articles.models import LiveEntry
 from tests.browser.conftest import DESKTOP
+from tests.browser.test_accessibility import violations
 from tests.factories import ArticleFactory, LiveBlogFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -180,3 +181,28 @@ def test_a_reader_inside_the_list_gets_a_button_instead_of_moving_text(
         "data-feed-key", f"e{entry.pk}"
     )
     expect(button).to_be_hidden()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_live_blog_page_has_no_axe_violations(live_server, browser, scheme):
+    live_blog = a_live_blog()
+    live_coverage.post_entry(
+        live_blog=live_blog, body="<p>Τι πρέπει να ξέρετε.</p>", title="Σύνοψη", is_pinned=True
+    )
+    live_coverage.post_entry(
+        live_blog=live_blog,
+        body=f"<p>Η δήλωση του υποψηφίου:</p><p>{YOUTUBE}</p>",
+        title="Δηλώσεις",
+        is_key_event=True,
+    )
+    # bypass_csp lets axe's own script in (see tests/browser/test_accessibility.py).
+    context = browser.new_context(
+        viewport=DESKTOP, locale="el-GR", color_scheme=scheme, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        for prefix in ("", "/en"):
+            page.goto(live_server.url + prefix + live_blog.article.get_absolute_url())
+            assert violations(page) == [], prefix
+    finally:
+        context.close()
