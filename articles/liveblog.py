@@ -24,7 +24,6 @@ from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
@@ -127,7 +126,7 @@ def _read(live_blog: LiveBlog, page: int) -> Shown:
 
 def _update(entry: LiveEntry) -> dict:
     """What the JSON-LD says of an entry (plain text)."""
-    text = " ".join(strip_tags(entry.body_html).split())
+    text = entry.plain_text
     return {
         "anchor": entry.anchor,
         "headline": Truncator(entry.title or text).chars(110),

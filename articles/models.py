@@ -1267,6 +1267,9 @@ class LiveBlog(models.Model):
             )
 
 
+_EMBED_FIGURE = re.compile(r'<figure class="embed".*?</figure>', re.S)
+
+
 class LiveEntry(models.Model):
     """One entry of a live blog: a short text (sanitised like an article body, addresses
     of videos and posts become embeds), an optional title and picture, and two flags."""
@@ -1331,7 +1334,13 @@ class LiveEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or Truncator(strip_tags(self.body_html or self.body)).chars(60)
+        return self.title or Truncator(self.plain_text).chars(60) or str(_("Embedded post"))
+
+    @property
+    def plain_text(self) -> str:
+        """Its words as plain text, without the embeds' placeholders (a provider's name and
+        notice are not what happened): for "Key events", the admin and the JSON-LD."""
+        return " ".join(strip_tags(_EMBED_FIGURE.sub(" ", self.body_html or self.body)).split())
 
     @property
     def anchor(self) -> str:

@@ -458,3 +458,15 @@ def test_the_english_edition_polls_its_own_url_with_english_words(client):
     assert poll.status_code == 200
     assert "Key events" in poll.content.decode()
     assert "Τα σημαντικότερα" in client.get(poll_url(live_blog)).content.decode()
+
+
+def test_an_entry_of_only_an_embed_is_named_without_the_placeholders_words():
+    live_blog = LiveBlogFactory()
+    embed_only = post(live_blog, "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    assert "YouTube" not in str(embed_only)
+    assert str(embed_only) == "Ενσωματωμένη ανάρτηση"
+    with_words = live_coverage.post_entry(
+        live_blog=live_blog,
+        body="<p>Η δήλωση:</p><p>https://www.youtube.com/watch?v=dQw4w9WgXcQ</p>",
+    )
+    assert with_words.plain_text == "Η δήλωση:"
