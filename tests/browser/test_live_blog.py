@@ -206,3 +206,35 @@ def test_a_live_blog_page_has_no_axe_violations(live_server, browser, scheme):
             assert violations(page) == [], prefix
     finally:
         context.close()
+
+
+def test_without_javascript_the_page_is_complete_and_older_entries_is_a_link(
+    live_server, browser, settings
+):
+    settings.LIVE_BLOG_PAGE_SIZE = 3
+    live_blog = a_live_blog()
+    for n in range(5):
+        live_coverage.post_entry(
+            live_blog=live_blog,
+            body=f"<p>Ενημέρωση αριθμός {n}</p>",
+            is_key_event=n == 0,
+            posted_at=timezone.now() - timedelta(minutes=4, seconds=-n),
+        )
+    context = browser.new_context(viewport=DESKTOP, locale="el-GR", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + live_blog.article.get_absolute_url())
+        stream = page.locator("ol.liveblog__entries")
+        expect(stream.locator("[data-feed-key]")).to_have_count(3)
+        expect(stream).to_contain_text("Ενημέρωση αριθμός 4")
+        page.get_by_role("link", name="Παλαιότερες αναρτήσεις").click()
+        expect(stream).to_contain_text("Ενημέρωση αριθμός 1")
+        expect(stream).not_to_contain_text("Ενημέρωση αριθμός 4")
+        assert "entries_page=2" in page.url
+        # The key event on the last page is one click away from the first.
+        page.get_by_role("link", name="Νεότερες αναρτήσεις").click()
+        page.locator(".liveblog__key-events a").click()
+        expect(page.locator(".liveblog__entries")).to_contain_text("Οι κάλπες έκλεισαν")
+        assert "entries_page=2" in page.url
+    finally:
+        context.close()
