@@ -63,7 +63,7 @@ def article_seo(context, article, tags, live=None):
     """Open Graph, Twitter card and JSON-LD NewsArticle (LiveBlogPosting for live
     coverage, with the newest entries of its first page) tags of an article page."""
     request = context["request"]
-    if live is None:
+    if not live:  # not live coverage (or a page that names none: a preview)
         data = seo.news_article(article, tags, request)
     else:  # every page of entries carries the same newest ones (the head is shared)
         data = seo.live_blog_posting(article, tags, request, live)
