@@ -25,8 +25,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag as TaggitTag
 
-from articles import images, locks, preview, search_preview, services
-from articles.forms import ArticleAdminForm, ImageAdminForm, PreviewLinkForm
+from articles import images, live_coverage, locks, preview, search_preview, services
+from articles.forms import ArticleAdminForm, ImageAdminForm, LiveEntryAdminForm, PreviewLinkForm
 from articles.models import (
     Article,
     Author,
@@ -35,6 +35,8 @@ from articles.models import (
     Correction,
     FlashItem,
     Image,
+    LiveBlog,
+    LiveEntry,
     PreviewLink,
     Tag,
 )
@@ -242,9 +244,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
             extra_context.update(self.lock_context(request, article, lock))
         if article is not None:
             extra_context.update(self.article_context(article))
+            extra_context.update(self.live_desk_context(request, article))
         extra_context["seo_preview"] = search_preview.preview_for(article, request)
         extra_context["slug_placeholder"] = search_preview.SLUG_PLACEHOLDER
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def live_desk_context(request, article) -> dict:
+        """A link to the article's live desk, or one that turns it into live coverage."""
+        if LiveBlog.objects.filter(pk=article.pk).exists():
+            if not request.user.has_perm("articles.view_liveblog"):
+                return {}
+            url = reverse("admin:articles_liveblog_change", args=[article.pk])
+            return {"live_desk_url": url, "live_desk_label": gettext("Live coverage desk")}
+        if not request.user.has_perm("articles.add_liveblog"):
+            return {}
+        url = reverse("admin:articles_liveblog_add") + f"?article={article.pk}"
+        return {"live_desk_url": url, "live_desk_label": gettext("Turn into live coverage")}
 
     def lock_context(self, request, article, lock):
         mine = lock is None or lock.user_id == request.user.pk
@@ -937,3 +953,162 @@ class AuthorAdmin(admin.ModelAdmin):
         if db_field.name == "user":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LiveStateFilter(admin.SimpleListFilter):
+    title = _("coverage")
+    parameter_name = "coverage"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Going on")), ("ended", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"live", "ended"}:
+            return queryset.filter(ended_at__isnull=self.value() == "live")
+        return queryset
+
+
+@admin.register(LiveBlog)
+class LiveBlogAdmin(admin.ModelAdmin):
+    """Live coverage: an article whose page receives entries while readers have it open.
+    Its page here is the desk: "Post an entry" and the latest entries, to edit or delete."""
+
+    list_display = ["article", "coverage_state", "started_at", "ended_at", "entry_count", "desk"]
+    list_filter = [LiveStateFilter, "started_at"]
+    list_select_related = ["article"]
+    search_fields = ["article__headline"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "started_at"
+    fields = ["article", "started_at", "expected_end_at", "ended_at"]
+    actions = ["end_coverage"]
+    change_form_template = "admin/articles/liveblog/change_form.html"
+    DESK_ENTRIES = 30
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entries_total=Count("entries"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["article"] if obj is not None else []
+
+    @admin.display(description=_("coverage"), boolean=True, ordering="ended_at")
+    def coverage_state(self, obj: LiveBlog) -> bool:
+        return obj.is_live
+
+    @admin.display(description=_("entries"), ordering="entries_total")
+    def entry_count(self, obj: LiveBlog) -> int:
+        return getattr(obj, "entries_total", 0)
+
+    @admin.display(description=_("desk"))
+    def desk(self, obj: LiveBlog):
+        if not obj.is_live:
+            return ""
+        url = reverse("admin:articles_liveentry_add") + f"?live_blog={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Post an entry"))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["live_entries"] = list(
+                obj.entries.select_related("posted_by")[: self.DESK_ENTRIES]
+            )
+            context["post_entry_url"] = (
+                reverse("admin:articles_liveentry_add") + f"?live_blog={obj.pk}"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("End the coverage now"), permissions=["change"])
+    def end_coverage(self, request, queryset):
+        done = 0
+        for live_blog in queryset.filter(ended_at__isnull=True):
+            live_coverage.end_live_blog(live_blog=live_blog)
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d coverage ended.", "%(count)d coverages ended.", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(LiveEntry)
+class LiveEntryAdmin(admin.ModelAdmin):
+    """Entries of live blogs, posted from a compact form as fast as a flash item: after
+    posting, the form is back, empty, for the same live blog, with its latest entries."""
+
+    form = LiveEntryAdminForm
+    list_display = ["posted_at", "__str__", "live_blog", "is_key_event", "is_pinned", "posted_by"]
+    list_display_links = ["posted_at", "__str__"]
+    list_filter = ["is_key_event", "is_pinned", "posted_at"]
+    list_select_related = ["live_blog__article", "posted_by"]
+    search_fields = ["title", "body", "live_blog__article__headline"]
+    autocomplete_fields = ["image"]
+    date_hierarchy = "posted_at"
+    change_form_template = "admin/articles/liveentry/change_form.html"
+    DESK_ENTRIES = 10
+
+    class Media:
+        js = [Script("js/admin-editor-i18n.js", defer=True)]
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "live_blog":
+            # Entries are posted to coverage that goes on (an edited entry keeps its own).
+            allowed = Q(ended_at__isnull=True)
+            if entry_id := request.resolver_match.kwargs.get("object_id"):
+                allowed |= Q(entries__pk=entry_id)
+            kwargs["queryset"] = (
+                LiveBlog.objects.select_related("article").filter(allowed).distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "live_blog" not in initial:
+            ongoing = list(LiveBlog.objects.filter(ended_at__isnull=True)[:2])
+            if len(ongoing) == 1:  # the one coverage going on is the one to post to
+                initial["live_blog"] = ongoing[0].pk
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        live_blog_id = (
+            obj.live_blog_id if obj else context["adminform"].form.initial.get("live_blog")
+        )
+        if live_blog_id:
+            context["live_entries"] = list(
+                LiveEntry.objects.filter(live_blog_id=live_blog_id).select_related("posted_by")[
+                    : self.DESK_ENTRIES
+                ]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.posted_by = request.user
+        live_coverage.save_entry(entry=obj)
+
+    def delete_model(self, request, obj):
+        live_coverage.delete_entry(entry=obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            live_coverage.delete_entry(entry=entry)
+
+    def _back_to_the_desk(self, request, obj):
+        url = reverse("admin:articles_liveentry_add") + f"?live_blog={obj.live_blog_id}"
+        return HttpResponseRedirect(url)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_continue" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, gettext("Entry posted."), messages.SUCCESS)
+        return self._back_to_the_desk(request, obj)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, gettext("Entry saved."), messages.SUCCESS)
+        return self._back_to_the_desk(request, obj)

@@ -1,7 +1,7 @@
 """The demo content of a fresh portal, kept as data in articles/demo_content.toml.
 
 Read once per process; ``manage.py seed_demo`` turns it into users, sections, articles,
-comments and flashes.
+comments, flashes, corrections, authors and live blogs.
 """
 
 import tomllib
@@ -18,3 +18,4 @@ COMMENTS: list[dict] = _DATA["comments"]
 FLASH_ITEMS: list[dict] = _DATA["flash_items"]
 CORRECTIONS: list[dict] = _DATA["corrections"]
 AUTHORS: list[dict] = _DATA["authors"]
+LIVE_BLOGS: list[dict] = _DATA["live_blogs"]

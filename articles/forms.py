@@ -8,15 +8,16 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.urls import reverse_lazy
 from django.utils import formats, timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.utils import parse_tags
 
 from articles import images
-from articles.models import Article, Image, Tag
+from articles.models import Article, Image, LiveEntry, Tag
 from articles.people import display_name
-from articles.sanitize import clean_editor_html
+from articles.sanitize import clean_editor_html, process_entry_html
 
 # What the body editor offers. The editor's own sanitiser (nh3) keeps to this on submit;
 # Article.save() sanitises again for readers (articles/sanitize.py) whatever arrives.
@@ -211,3 +212,50 @@ class PreviewLinkForm(forms.Form):
 
     def lifetime_delta(self) -> timedelta:
         return timedelta(seconds=self.cleaned_data["lifetime"])
+
+
+# What a live entry's text editor offers: a few sentences, links, a list; no headings or
+# figures (the entry's picture is its own field). Addresses on their own line are embeds.
+ENTRY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "BulletList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+}
+
+
+class LiveEntryAdminForm(forms.ModelForm):
+    """The compact form of the live desk: text first, then title, picture and flags."""
+
+    body = ProseEditorFormField(
+        label=_("Text"),
+        config={"extensions": ENTRY_EDITOR_EXTENSIONS},
+        sanitize=True,
+        widget=AdminProseEditorWidget,
+        help_text=_(
+            "What happened, in a few sentences. Paste the address of a YouTube, Vimeo, X, "
+            "Facebook, Instagram, TikTok or SoundCloud post on a line of its own to embed it."
+        ),
+    )
+
+    class Meta:
+        model = LiveEntry
+        fields = ["live_blog", "body", "title", "image", "is_key_event", "is_pinned"]
+        help_texts = {"image": _("Type to search the image library.")}
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body") or ""
+        if not strip_tags(process_entry_html(body).html).strip():
+            raise forms.ValidationError(_("Write the entry’s text."), code="required")
+        return body
+
+    def clean_live_blog(self):
+        live_blog = self.cleaned_data.get("live_blog")
+        if live_blog is not None and self.instance.pk is None and not live_blog.is_live:
+            raise forms.ValidationError(
+                _("This coverage has ended; resume it to post again."), code="ended"
+            )
+        return live_blog

@@ -25,6 +25,8 @@ from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Sum, V
 from django.db.models.functions import Coalesce, Greatest, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from simple_history.models import HistoricalRecords
@@ -33,7 +35,7 @@ from taggit.models import ItemBase, TagBase
 
 from articles import links
 from articles.people import display_name
-from articles.sanitize import process_editor_html
+from articles.sanitize import process_editor_html, process_entry_html
 from articles.search_vector import search_document
 from articles.transliteration import SLUG_MAX_LENGTH, slugify_greek
 
@@ -1197,3 +1199,160 @@ class ReadCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.day}: {self.count}"
+
+
+class LiveBlog(models.Model):
+    """An article turned into live coverage ("λεπτό προς λεπτό"): editors post entries
+    under it, readers' open pages receive them (articles/liveblog.py). The article keeps
+    its headline, lead and body (the summary above the entries); ending the coverage
+    freezes the page. Its key is the article's, so ``liveblog:<id>`` is the article's id.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="live_blog",
+        verbose_name=_("article"),
+    )
+    started_at = models.DateTimeField(_("coverage started"), default=timezone.now)
+    ended_at = models.DateTimeField(
+        _("coverage ended"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the coverage goes on. Once set, readers' pages stop updating."),
+    )
+    expected_end_at = models.DateTimeField(
+        _("expected end"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: when the coverage should end, for search engines (they show it as "
+            "live until then). The coverage ends only when “coverage ended” is set."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("live blog")
+        verbose_name_plural = _("live blogs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="live_blog_ends_after_it_starts",
+                violation_error_message=_("The coverage cannot end before it started."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.article)
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+    def clean(self):
+        if self.ended_at and self.ended_at > timezone.now():
+            raise ValidationError(
+                {"ended_at": _("The coverage has ended or ends now: not a time in the future.")}
+            )
+
+
+_EMBED_FIGURE = re.compile(r'<figure class="embed".*?</figure>', re.S)
+
+
+class LiveEntry(models.Model):
+    """One entry of a live blog: a short text (sanitised like an article body, addresses
+    of videos and posts become embeds), an optional title and picture, and two flags."""
+
+    live_blog = models.ForeignKey(
+        LiveBlog, on_delete=models.CASCADE, related_name="entries", verbose_name=_("live blog")
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Optional: a few words in bold.")
+    )
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "What happened. A paragraph with only the address of a YouTube, Vimeo, X, "
+            "Facebook, Instagram, TikTok or SoundCloud post becomes an embed."
+        ),
+    )
+    # The text after sanitising on save; the only entry HTML templates mark safe.
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="live_entries",
+        verbose_name=_("image"),
+    )
+    is_key_event = models.BooleanField(
+        _("key event"), default=False, help_text=_("Listed under “Key events” at the top.")
+    )
+    is_pinned = models.BooleanField(
+        _("pinned"),
+        default=False,
+        help_text=_("Shown above every other entry; pinning it unpins the previous one."),
+    )
+    posted_at = models.DateTimeField(_("time"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+
+    class Meta:
+        ordering = ["-posted_at", "-pk"]
+        verbose_name = _("live entry")
+        verbose_name_plural = _("live entries")
+        indexes = [
+            models.Index(fields=["live_blog", "-posted_at", "-id"], name="live_entry_newest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["live_blog"],
+                condition=Q(is_pinned=True),
+                name="one_pinned_entry_per_live_blog",
+                violation_error_message=_("A live blog has one pinned entry at most."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or Truncator(self.plain_text).chars(60) or str(_("Embedded post"))
+
+    @property
+    def plain_text(self) -> str:
+        """Its words as plain text, without the embeds' placeholders (a provider's name and
+        notice are not what happened): for "Key events", the admin and the JSON-LD."""
+        return " ".join(strip_tags(_EMBED_FIGURE.sub(" ", self.body_html or self.body)).split())
+
+    @property
+    def anchor(self) -> str:
+        return f"entry-{self.pk}"
+
+    @property
+    def local_day(self) -> date:
+        """Its day in Athens time: an entry of another day shows its date."""
+        return timezone.localtime(self.posted_at).date()
+
+    def render_body(self, language: str) -> None:
+        """Sanitise the text into ``body_html`` (embeds' words in the article's language)."""
+        with override(language):
+            rendered = process_entry_html(self.body)
+        self.body, self.body_html = rendered.source, rendered.html

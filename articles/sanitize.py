@@ -101,6 +101,20 @@ def process_editor_html(html: str) -> ProcessedBody:
     return ProcessedBody(renderer.source_html(), reader_html, sorted(renderer.used))
 
 
+def process_entry_html(html: str) -> ProcessedBody:
+    """A live-blog entry's text: the body's rules, without figures (an entry's picture
+    is its own field, so that the library knows where each image is used). Addresses of
+    posts and videos still become placeholders."""
+    text_only = nh3.clean(
+        html or "",
+        tags=TEXT_TAGS,
+        attributes=TEXT_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=LINK_REL,
+    )
+    return process_editor_html(text_only)
+
+
 def editor_html_to_reader_html(html: str) -> tuple[str, list[int]]:
     """The reader HTML for an article body, and the ids of the library images it shows."""
     rendered = process_editor_html(html)

@@ -179,6 +179,35 @@ def news_article(article, tags, request) -> dict:
     return data
 
 
+def live_blog_posting(article, tags, request, live) -> dict:
+    """schema.org LiveBlogPosting: the NewsArticle's facts, the coverage's times and its
+    newest entries (``live.updates``, from the first page of entries) as BlogPostings."""
+    data = news_article(article, tags, request)
+    url = data["url"]
+    live_blog = live.live_blog
+    data["@type"] = "LiveBlogPosting"
+    data["coverageStartTime"] = local_iso(live_blog.started_at)
+    # When it ended, or (while it goes on) when the editors expect it to end, if they said.
+    if end := live_blog.ended_at or live_blog.expected_end_at:
+        data["coverageEndTime"] = local_iso(end)
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": update["headline"],
+            "articleBody": update["text"],
+            "datePublished": local_iso(update["posted_at"]),
+            "dateModified": local_iso(update["updated_at"]),
+            "url": f"{url}#{update['anchor']}",
+        }
+        for update in live.updates
+    ]
+    if live.updates:
+        newest = max(update["updated_at"] for update in live.updates)
+        if newest > article.updated_at:
+            data["dateModified"] = local_iso(newest)
+    return data
+
+
 def breadcrumb_list(article, request) -> dict:
     """schema.org BreadcrumbList of the page's breadcrumb: the edition's home page, the
     article's section, the article."""

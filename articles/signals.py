@@ -12,6 +12,8 @@ from articles.models import (
     Correction,
     FlashItem,
     Image,
+    LiveBlog,
+    LiveEntry,
     Tag,
     TaggedArticle,
 )
@@ -123,3 +125,17 @@ def search_forgets_deleted_tag(sender, instance, **kwargs):
     ids = getattr(instance, "_search_article_ids", None)
     if ids:
         Article.objects.filter(pk__in=ids).refresh_search_tag_names()
+
+
+@receiver(post_save, sender=LiveBlog)
+@receiver(post_delete, sender=LiveBlog)
+def live_blog_changed(sender, instance, **kwargs):
+    """Started, ended or resumed: the article page changes (its head, its polling)."""
+    _changed_on_commit(scopes.liveblog(instance.pk), scopes.article(instance.pk))
+
+
+@receiver(post_save, sender=LiveEntry)
+@receiver(post_delete, sender=LiveEntry)
+def live_entry_changed(sender, instance, **kwargs):
+    """Every entry change moves its live blog's scope: the article page and its poll URL."""
+    _changed_on_commit(scopes.liveblog(instance.live_blog_id))

@@ -4,6 +4,7 @@ from articles import (
     banner,
     corrections,
     live_feed,
+    liveblog,
     preview,
     reads,
     search,
@@ -51,6 +52,8 @@ urlpatterns = [
     path("atom/syntaktes/<slug:slug>/", syndication.AuthorAtomFeed.as_view(), name="atom_author"),
     # Counts a reader for "most read" (static/js/reads.js); "articles" is a reserved slug.
     path("articles/<int:pk>/read/", reads.read, name="read"),
+    # The one poll URL of a live article's open pages (articles/liveblog.py).
+    path("articles/<int:pk>/live/", liveblog.latest, name="live_latest"),
     # Signed, expiring links that show an unpublished article to someone without an account.
     path("preview/<str:token>/", preview.shared_preview, name="preview"),
     path("<slug:slug>/", views.CategoryView.as_view(), name="category"),

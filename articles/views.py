@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html_join
 from django.views.generic import DetailView, ListView
 
-from articles import comment_counts, embeds, rendering, seo
+from articles import comment_counts, embeds, liveblog, rendering, seo
 from articles.cards import cards_by_id
 from articles.models import Article, Author, Tag
 from articles.pagination import ArticlePaginator
@@ -196,6 +196,7 @@ AROUND_KEPT_TEXT = (
     "headline", "slug", "lead", "body_html", "language", "status", "published_at",
     "comments_enabled", "comment_moderation", "comment_count", "category",
     "seo_title", "seo_description",  # the page's <title> and description, outside the memo
+    "live_blog__started_at", "live_blog__ended_at", "live_blog__expected_end_at",
 )  # fmt: skip
 
 
@@ -211,11 +212,15 @@ class ArticleDetailView(DetailView):
         scopes.depends_on(scopes.article(pk), scopes.comments(pk))
         self.known_tags = fragment_if_kept("article-tags", pk, scopes=article_scopes(pk))
         if self.known_tags is None:
-            return Article.objects.published().for_article_page()
+            return Article.objects.published().for_article_page().select_related("live_blog")
         # Warm: this worker keeps the article's text, head and tags (the same scopes), so
         # only what the page shows around them is read; a field left out is still read if
         # a block must be rendered again after all (a new day, another host name).
-        return Article.objects.published().select_related("category").only(*AROUND_KEPT_TEXT)
+        return (
+            Article.objects.published()
+            .select_related("category", "live_blog")
+            .only(*AROUND_KEPT_TEXT)
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -237,12 +242,20 @@ class ArticleDetailView(DetailView):
         article = self.object
         tags = self.tags_of(article)
         related_ids, related_html = see_also(article, tags)
+        live = liveblog.page_section(article, self.request)
+        providers = embeds.providers_in(article.body_html)
+        if live is not None:
+            if live.page != liveblog.asked_page(self.request):
+                shows_another_page(self.request)  # ?entries_page=99 of three pages
+            providers = sorted({*providers, *live.embed_providers})
         return super().get_context_data(
             tags=tags,
             related_ids=related_ids,
             related_html=related_html,
             article_scope=scopes.article(article.pk),
-            embed_providers=embeds.providers_in(article.body_html),
+            live=live,
+            live_scope=scopes.liveblog(article.pk) if live else "",
+            embed_providers=providers,
             **kwargs,
         )
 

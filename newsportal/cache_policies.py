@@ -8,6 +8,7 @@ what a page shows is recorded while it renders (cards, articles, comments sectio
 
 from django.conf import settings
 
+from articles import liveblog
 from articles.banner import banner_version
 from articles.live_feed import CURSOR_PATTERN
 from comments import notices, threads
@@ -19,6 +20,8 @@ ARTICLE = Policy(
     params={
         threads.ORDER_PARAM: one_of(*threads.ORDERS, default=threads.OLDEST),
         threads.PAGE_PARAM: page_number,
+        # Older entries of a live blog: a plain link, each page a canonical one.
+        liveblog.PAGE_PARAM: page_number,
     },
     # "Your comment awaits moderation": the poster's own notice, signed for their address.
     personal=frozenset({notices.PARAM}),
@@ -28,13 +31,20 @@ ARTICLE = Policy(
 SYNDICATION = Policy(scopes=(SITE, ARTICLES), lifetime=300, same_for_everyone=True)
 
 
-def poll_headers() -> dict[str, str]:
+def poll_headers(response=None) -> dict[str, str]:
     """The feed script reads its next delay from every poll answer (0 stops polling), and
     the banner's version: when it differs from the page's, it fetches the banner."""
     return {
         "X-Poll-Interval": str(max(0, settings.FEED_POLL_INTERVAL)),
         "X-Banner-Version": banner_version(),
     }
+
+
+def live_blog_poll_headers(response) -> dict[str, str]:
+    """A live blog's poll interval: 0 once its coverage ended (said by the stored answer),
+    else LIVE_BLOG_POLL_INTERVAL as it is now (0 stops every live blog's polling at once)."""
+    ended = response.get(liveblog.STATE_HEADER) == liveblog.ENDED
+    return {"X-Poll-Interval": "0" if ended else str(max(0, settings.LIVE_BLOG_POLL_INTERVAL))}
 
 
 POLICIES = {
@@ -59,6 +69,14 @@ POLICIES = {
         lifetime=600,
         same_for_everyone=True,
         live_headers=poll_headers,
+    ),
+    # Every open page of a live article polls this one URL (articles/liveblog.py); its
+    # scope liveblog:<id> moves with every entry change, so a current poll costs no query.
+    "articles:live_latest": Policy(
+        browser_seconds="FEED_MAX_AGE",
+        lifetime=600,
+        same_for_everyone=True,
+        live_headers=live_blog_poll_headers,
     ),
     "articles:rss": SYNDICATION,
     "articles:atom": SYNDICATION,

@@ -540,6 +540,11 @@ FEED_POLL_INTERVAL = env_int("FEED_POLL_INTERVAL", 15)
 FEED_MAX_AGE = env_int("FEED_MAX_AGE", 5)
 # Items on the news feed page (and in each poll answer); the sidebar shows fewer.
 FEED_PAGE_SIZE = env_int("FEED_PAGE_SIZE", 30)
+# Live blogs: seconds between two polls of an open live blog (X-Poll-Interval of its poll
+# answer; 0 stops every live blog's polling, an ended coverage always answers 0), and the
+# entries per page (and per poll answer).
+LIVE_BLOG_POLL_INTERVAL = env_int("LIVE_BLOG_POLL_INTERVAL", 10)
+LIVE_BLOG_PAGE_SIZE = env_int("LIVE_BLOG_PAGE_SIZE", 20)
 # Items in each RSS/Atom feed.
 SYNDICATION_ITEMS = env_int("SYNDICATION_ITEMS", 30)
 # Editors and media: uploads, renditions, edit locks and preview links.

@@ -21,6 +21,8 @@ from articles.models import (
     Correction,
     FlashItem,
     Image,
+    LiveBlog,
+    LiveEntry,
     PreviewLink,
     Tag,
 )
@@ -282,3 +284,31 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     kind = Correction.Kind.CORRECTION
     text = "Το ποσό είναι 1,2 δισ. ευρώ και όχι 12 δισ. όπως γράφτηκε αρχικά."
     created_by = factory.SubFactory(UserFactory)
+
+
+class LiveBlogFactory(factory.django.DjangoModelFactory):
+    """Live coverage of a published article, started half an hour ago and going on."""
+
+    class Meta:
+        model = LiveBlog
+
+    article = factory.SubFactory(ArticleFactory)
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=30))
+
+
+class LiveEntryFactory(factory.django.DjangoModelFactory):
+    """An entry of a live blog, its text sanitised as the services do."""
+
+    class Meta:
+        model = LiveEntry
+
+    live_blog = factory.SubFactory(LiveBlogFactory)
+    body = factory.Sequence(lambda n: f"<p>Ενημέρωση {n}: η καταμέτρηση συνεχίζεται.</p>")
+    posted_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        entry = model_class(*args, **kwargs)
+        entry.render_body(entry.live_blog.article.language)
+        entry.save()
+        return entry

@@ -59,13 +59,18 @@ def feed_day(day) -> str:
 
 
 @register.inclusion_tag("includes/article_seo.html", takes_context=True)
-def article_seo(context, article, tags):
-    """Open Graph, Twitter card and JSON-LD NewsArticle tags of an article page."""
+def article_seo(context, article, tags, live=None):
+    """Open Graph, Twitter card and JSON-LD NewsArticle (LiveBlogPosting for live
+    coverage, with the newest entries of its first page) tags of an article page."""
     request = context["request"]
+    if not live:  # not live coverage (or a page that names none: a preview)
+        data = seo.news_article(article, tags, request)
+    else:  # every page of entries carries the same newest ones (the head is shared)
+        data = seo.live_blog_posting(article, tags, request, live)
     return {
         "open_graph": seo.open_graph(article, tags, request),
         "twitter": seo.twitter_card(article, request),
-        "json_ld": seo.json_ld_script(seo.news_article(article, tags, request))
+        "json_ld": seo.json_ld_script(data)
         + seo.json_ld_script(seo.breadcrumb_list(article, request)),
     }
 

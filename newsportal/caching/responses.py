@@ -67,8 +67,9 @@ class Policy:
     # comment): rendered afresh, never stored, never kept in front of us.
     personal: frozenset[str] = frozenset()
     # Headers decided afresh for every answer, stored or not (a server-side lever such as
-    # the feed's poll interval must act at once, not when the content next changes).
-    live_headers: Callable[[], dict[str, str]] | None = None
+    # the feed's poll interval must act at once, not when the content next changes); given
+    # the answer, whose own headers say what its content decided (an ended live blog).
+    live_headers: Callable[[HttpResponse], dict[str, str]] | None = None
 
 
 def page_number(value: str) -> str | None:
@@ -373,7 +374,7 @@ class ResponseCacheMiddleware:
                     _forget(key)  # gone (a withdrawn article): no previous answer either
                 return response
         canonical = canonical and not getattr(request, "_caching_not_canonical", False)
-        for name, value in (policy.live_headers() if policy.live_headers else {}).items():
+        for name, value in (policy.live_headers(response) if policy.live_headers else {}).items():
             response[name] = value
         if "Cache-Control" in response:
             del response["Cache-Control"]

@@ -4,9 +4,10 @@ A scope names a part of what readers see: ``site`` (sections, tags, menus, the p
 furniture), ``feed`` (the news feed and the headline strip), ``articles`` (any list of
 articles: home, search, syndication, sitemaps), ``article:<id>`` (one article's text,
 picture, tags), ``comments:<id>`` (its comments section), ``section:<id>`` and
-``tag:<id>`` (their lists), ``author:<id>`` (an author's page and bylines). Each has a
-version in the shared cache; whatever is cached records the versions of the scopes it
-shows and is never used once one of them moved.
+``tag:<id>`` (their lists), ``author:<id>`` (an author's page and bylines),
+``liveblog:<id>`` (the entries of article <id>'s live coverage, and its poll answer).
+Each has a version in the shared cache; whatever is cached records the versions of the
+scopes it shows and is never used once one of them moved.
 So approving a comment re-renders one comments section, a flash item the feed, an
 article edit that article and the lists that show it.
 
@@ -72,6 +73,10 @@ def tag(pk: int) -> str:
 
 def author(pk: int) -> str:
     return f"author:{pk}"
+
+
+def liveblog(pk: int) -> str:
+    return f"liveblog:{pk}"
 
 
 _request = threading.local()

@@ -12,6 +12,12 @@
  * - Only items whose data-feed-key is new are inserted, into an aria-live="polite" list.
  *   While the reader is inside the list (scrolled past its top, or focus within), nothing
  *   moves: a "N new" button appears instead, and inserts them when pressed.
+ * - A live blog (articles/liveblog.py) polls its own URL the same way: lists are grouped by
+ *   the URL they name, each with its own server-set interval. Its items carry
+ *   data-feed-version (an edited entry replaces the shown one), its list data-feed-prune (an
+ *   entry gone from the answer leaves), and its answer parts marked data-live-part (key
+ *   events, the pinned entry) replace the element of the same id when their data-version
+ *   changed. While the reader is inside the list, all of these wait behind the button too.
  * The page is complete without this script.
  */
 (function () {
@@ -24,11 +30,20 @@
   }
 
   var MAX_BACKOFF = 300000;
-  var url = lists.length ? lists[0].getAttribute("data-live-feed") : null;
-  var interval = lists.length ? parseInt(lists[0].getAttribute("data-poll-interval"), 10) : 0;
-  var failures = 0;
-  var timer = null;
-  var stopped = !(interval > 0);
+  /* One poller per URL: the news feed's, and a live blog's on its article page. */
+  var pollers = [];
+  lists.forEach(function (list) {
+    var url = list.getAttribute("data-live-feed");
+    var poller = pollers.filter(function (each) {
+      return each.url === url;
+    })[0];
+    if (!poller) {
+      var interval = parseInt(list.getAttribute("data-poll-interval"), 10);
+      poller = { url: url, interval: interval, failures: 0, timer: null, stopped: !(interval > 0), lists: [] };
+      pollers.push(poller);
+    }
+    poller.lists.push(list);
+  });
 
   /* The breaking-news banner (articles/banner.py). */
   var bannerTimer = null;
@@ -96,10 +111,89 @@
   }
 
   function labelFor(button, count) {
+    if (count === 0) {
+      return button.getAttribute("data-label-updated");
+    }
     if (count === 1) {
       return button.getAttribute("data-label-one");
     }
     return button.getAttribute("data-label-many").replace("__N__", String(count));
+  }
+
+  function itemOf(list, key) {
+    return list.querySelector('[data-feed-key="' + key + '"]');
+  }
+
+  /* Edits, removals and replaced parts found by a poll, keyed so a later poll supersedes. */
+  function changesOf(list, fetched, order) {
+    var changes = {};
+    var inAnswer = {};
+    order.forEach(function (key) {
+      inAnswer[key] = true;
+    });
+    fetched.forEach(function (node) {
+      if (node.hasAttribute("data-live-part")) {
+        var current = node.id && document.getElementById(node.id);
+        if (current && current.getAttribute("data-version") !== node.getAttribute("data-version")) {
+          changes["part:" + node.id] = { part: node.cloneNode(true) };
+        }
+        return;
+      }
+      var key = node.getAttribute("data-feed-key");
+      var shown = key && node.hasAttribute("data-feed-version") && itemOf(list, key);
+      if (shown && shown.getAttribute("data-feed-version") !== node.getAttribute("data-feed-version")) {
+        changes["item:" + key] = { key: key, item: node.cloneNode(true) };
+      }
+    });
+    if (list.hasAttribute("data-feed-prune")) {
+      /* Gone from the answer, yet newer than an entry the answer still has: deleted. */
+      var shownItems = Array.prototype.slice.call(list.querySelectorAll("[data-feed-key]"));
+      var lastShared = -1;
+      shownItems.forEach(function (item, index) {
+        if (inAnswer[item.getAttribute("data-feed-key")]) {
+          lastShared = index;
+        }
+      });
+      shownItems.forEach(function (item, index) {
+        var key = item.getAttribute("data-feed-key");
+        if (!inAnswer[key] && (index < lastShared || !order.length)) {
+          changes["item:" + key] = { key: key, removed: true };
+        }
+      });
+    }
+    return changes;
+  }
+
+  function applyChanges(list) {
+    var changes = list.pendingChanges || {};
+    list.pendingChanges = {};
+    var touched = [];
+    Object.keys(changes).forEach(function (name) {
+      var change = changes[name];
+      if (change.part) {
+        var current = document.getElementById(change.part.id);
+        if (current) {
+          current.replaceWith(change.part);
+          touched.push(change.part);
+        }
+        return;
+      }
+      var shown = itemOf(list, change.key);
+      if (!shown) {
+        return;
+      }
+      if (change.removed) {
+        shown.remove();
+      } else {
+        shown.replaceWith(change.item);
+        touched.push(change.item);
+      }
+    });
+    return touched;
+  }
+
+  function pendingCount(list) {
+    return Object.keys(list.pendingChanges || {}).length;
   }
 
   function newButton(list) {
@@ -164,7 +258,7 @@
     if (!button) {
       return;
     }
-    if (pending.length) {
+    if (pending.length || pendingCount(list)) {
       button.textContent = labelFor(button, pending.length);
       button.hidden = false;
     } else {
@@ -181,6 +275,9 @@
     var fresh = [];
     var heading = null;
     fetched.forEach(function (node) {
+      if (node.hasAttribute("data-live-part")) {
+        return;
+      }
       if (node.classList.contains("feed-list__day")) {
         heading = node;
       } else if (node.hasAttribute("data-feed-key")) {
@@ -197,13 +294,18 @@
         }
       }
     });
-    if (!fresh.length) {
+    var changes = changesOf(list, fetched, order);
+    if (!fresh.length && !Object.keys(changes).length) {
       return;
     }
     fresh.forEach(function (entry) {
       entry.after = order.slice(entry.position);
     });
     list.pendingEntries = fresh.concat(list.pendingEntries || []);
+    list.pendingChanges = list.pendingChanges || {};
+    Object.keys(changes).forEach(function (name) {
+      list.pendingChanges[name] = changes[name];
+    });
     if (readerIsInside(list)) {
       showPending(list);
     } else {
@@ -214,45 +316,53 @@
   function flush(list, moveFocus) {
     var pending = list.pendingEntries || [];
     list.pendingEntries = [];
+    var touched = applyChanges(list);
     showPending(list);
     var inserted = insert(list, pending);
-    if (moveFocus && inserted.length) {
-      var first = inserted[0].item.querySelector("a") || inserted[0].item;
+    var firstNode = inserted.length ? inserted[0].item : touched[0];
+    if (moveFocus && firstNode) {
+      var first = firstNode.querySelector("a") || firstNode;
       if (!first.matches("a")) {
         first.setAttribute("tabindex", "-1");
       }
       first.focus();
     }
+    if (inserted.length || touched.length) {
+      /* New content may hold embeds' placeholders (static/js/embeds.js prepares them). */
+      document.dispatchEvent(new CustomEvent("live-feed:changed"));
+    }
   }
 
-  function schedule(delay) {
-    window.clearTimeout(timer);
-    timer = null;
-    if (stopped || document.hidden) {
+  function schedule(poller, delay) {
+    window.clearTimeout(poller.timer);
+    poller.timer = null;
+    if (poller.stopped || document.hidden) {
       return;
     }
-    timer = window.setTimeout(poll, delay);
+    poller.timer = window.setTimeout(function () {
+      poll(poller);
+    }, delay);
   }
 
-  function backoff() {
-    failures += 1;
-    var base = Math.min(MAX_BACKOFF, interval * 1000 * Math.pow(2, failures));
+  function backoff(poller) {
+    poller.failures += 1;
+    var base = Math.min(MAX_BACKOFF, poller.interval * 1000 * Math.pow(2, poller.failures));
     return base / 2 + Math.random() * (base / 2);
   }
 
-  function poll() {
-    timer = null;
-    if (document.hidden || stopped) {
+  function poll(poller) {
+    poller.timer = null;
+    if (document.hidden || poller.stopped) {
       return;
     }
-    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    fetch(poller.url, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
         followBanner(response.headers.get("X-Banner-Version"));
         var header = response.headers.get("X-Poll-Interval");
         if (header !== null && !isNaN(parseInt(header, 10))) {
-          interval = parseInt(header, 10);
-          if (interval <= 0) {
-            stopped = true;
+          poller.interval = parseInt(header, 10);
+          if (poller.interval <= 0) {
+            poller.stopped = true;
           }
         }
         if (!response.ok) {
@@ -261,15 +371,15 @@
         return response.text();
       })
       .then(function (html) {
-        failures = 0;
+        poller.failures = 0;
         var fetched = parseItems(html);
-        lists.forEach(function (list) {
+        poller.lists.forEach(function (list) {
           update(list, fetched);
         });
-        schedule(interval * 1000);
+        schedule(poller, poller.interval * 1000);
       })
       .catch(function () {
-        schedule(backoff());
+        schedule(poller, backoff(poller));
       });
   }
 
@@ -283,17 +393,21 @@
   });
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden) {
-      window.clearTimeout(timer);
-      timer = null;
-    } else if (!timer) {
-      schedule(0);
-    }
+    pollers.forEach(function (poller) {
+      if (document.hidden) {
+        window.clearTimeout(poller.timer);
+        poller.timer = null;
+      } else if (!poller.timer) {
+        schedule(poller, 0);
+      }
+    });
   });
 
-  if (url && !stopped) {
-    schedule(interval * 1000);
-  }
+  pollers.forEach(function (poller) {
+    if (!poller.stopped) {
+      schedule(poller, poller.interval * 1000);
+    }
+  });
 
   /* "Older news": fetch the next page and append its items (the link works without this). */
   if (moreLink) {

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 # Everything an editor manages, and nothing else.
 EDITORIAL_MODELS = {
     "article", "category", "tag", "taggedarticle", "image", "previewlink", "editlock",
-    "flashitem", "breakingbanner", "correction", "author",
+    "flashitem", "breakingbanner", "correction", "author", "liveblog", "liveentry",
 }  # fmt: skip
 
 
@@ -53,7 +53,7 @@ def test_the_editors_admin_shows_only_the_articles_app(client, editor):
     models = {m["object_name"] for m in app_list[0]["models"]}
     assert models == {
         "Article", "Category", "Tag", "Image", "PreviewLink", "FlashItem", "BreakingBanner",
-        "Correction", "Author",
+        "Correction", "Author", "LiveBlog", "LiveEntry",
     }  # fmt: skip
 
 

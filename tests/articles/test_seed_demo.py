@@ -63,3 +63,19 @@ def test_seed_without_users_needs_no_password(settings):
     call_command("seed_demo", "--no-users", stdout=None)
     assert Article.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_seed_makes_a_live_blog_with_key_events_a_pinned_entry_and_an_embed(seeded, client):
+    from articles.models import LiveBlog
+
+    live_blog = LiveBlog.objects.get()
+    entries = live_blog.entries.all()
+    assert entries.count() == 8
+    assert entries.filter(is_key_event=True).count() >= 2
+    assert entries.filter(is_pinned=True).count() == 1
+    assert entries.filter(body_html__contains='data-embed="youtube"').count() == 1
+    html = client.get(live_blog.article.get_absolute_url()).content.decode()
+    assert "Τα σημαντικότερα" in html
+    assert "Εμφάνιση" in html  # the embed's facade
+    call_command("seed_demo", stdout=None)
+    assert LiveBlog.objects.get().entries.count() == 8  # once

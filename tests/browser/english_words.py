@@ -17,14 +17,16 @@ import re
 
 # Written in Latin script in Greek text too: acronyms and file formats, units,
 # "English", the English edition's name for itself (language menus name each language in
-# its own tongue, as the site's language switch and the article's language field do), and
-# the label printed on a Greek keyboard's key (the moderation queue's list of keys).
+# its own tongue, as the site's language switch and the article's language field do), the
+# label printed on a Greek keyboard's key (the moderation queue's list of keys), and brands.
 ALLOWED = {
     "RSS", "URL", "HTML", "CSV", "SEO", "JSON", "IP", "IPv4", "IPv6", "JPEG", "PNG", "WebP",
     "GIF", "SVG", "ELOT", "UTC", "GPS", "SSO", "LDAP",
     "KB", "MB", "GB", "pixel", "pixels", "megapixel", "megapixels",
     "English",
     "Esc",
+    # The embed providers a live entry's help names: brands keep their Latin names.
+    "YouTube", "Vimeo", "Facebook", "Instagram", "TikTok", "SoundCloud",
 }  # fmt: skip
 
 # Not words: web addresses, e-mail addresses, a host with its port (the live server's, in

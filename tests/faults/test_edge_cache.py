@@ -268,6 +268,15 @@ def test_a_change_is_seen_through_nginx_within_the_edge_lifetime(edge, fault_sit
             edge, "/", lambda a: flash in a.body, committed, limit
         )
 
+        # A live blog's entry, through its one poll URL (the article turned live first).
+        live, _ = writer.send(do="live_entry", pk=article["pk"], text=f"Πρώτη {marker}")
+        served_from_the_cache(edge, live["url"])
+        entry = f"Ενημέρωση {marker}: άνοιξε ξανά η Εθνική Οδός"
+        _, committed = writer.send(do="live_entry", pk=article["pk"], text=entry)
+        seconds["live blog entry (its poll URL)"] = first_seen(
+            edge, live["url"], lambda a: entry in a.body, committed, limit
+        )
+
         served_from_the_cache(edge, article["url"])
         _, committed = writer.send(do="withdraw", pk=article["pk"])
         seconds["withdrawal (article page 404)"] = first_seen(

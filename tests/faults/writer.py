@@ -9,6 +9,8 @@ on stdin; one JSON line on stdout once the change is committed (its on-commit ho
     {"do": "edit", "pk": 1, "headline": "..."}      -> {"pk": 1, "url": "..."}
     {"do": "flash", "text": "..."}                  -> {"pk": ...}
     {"do": "withdraw", "pk": 1}                     -> {"pk": 1, "url": "..."}
+    {"do": "live_entry", "pk": 1, "text": "..."}    -> {"pk": 1, "url": "<its poll URL>"}
+      (the article becomes live coverage first if it is not yet)
 """
 
 import json
@@ -19,6 +21,9 @@ import django
 
 def main() -> None:
     django.setup()
+    from django.urls import reverse
+
+    from articles import live_coverage
     from articles.models import Article, Category, FlashItem
     from articles.services import publish_article, save_article, unpublish_article
     from tests.factories import ArticleFactory
@@ -44,6 +49,13 @@ def main() -> None:
     for line in sys.stdin:
         command = json.loads(line)
         action = command.pop("do")
+        if action == "live_entry":
+            article = Article.objects.get(pk=command["pk"])
+            live_blog = live_coverage.start_live_blog(article=article)
+            live_coverage.post_entry(live_blog=live_blog, body=f"<p>{command['text']}</p>")
+            url = reverse("articles:live_latest", args=[article.pk])
+            print(json.dumps({"pk": article.pk, "url": url}), flush=True)
+            continue
         if action == "flash":
             flash = FlashItem.objects.create(text=command["text"])
             print(json.dumps({"pk": flash.pk}), flush=True)

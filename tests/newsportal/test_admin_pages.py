@@ -51,6 +51,8 @@ from tests.factories import (
     FlashItemFactory,
     GroupFactory,
     ImageFactory,
+    LiveBlogFactory,
+    LiveEntryFactory,
     ModerationLogEntryFactory,
     PreviewLinkFactory,
     TagFactory,
@@ -193,6 +195,25 @@ def corrections():
     ]
 
 
+def live_blogs():
+    ongoing = LiveBlogFactory(created_by=UserFactory(username="live-desk"))
+    ended = LiveBlogFactory(ended_at=timezone.now())
+    return [ongoing, ended]
+
+
+def live_entries():
+    live_blog = LiveBlogFactory()
+    return [
+        LiveEntryFactory(live_blog=live_blog, title="Πρώτα αποτελέσματα", is_key_event=True),
+        LiveEntryFactory(
+            live_blog=live_blog,
+            image=ImageFactory(),
+            is_pinned=True,
+            posted_by=UserFactory(username="live-editor"),
+        ),
+    ]
+
+
 def authors():
     full = Author.objects.create(
         name="Μαρία Παπαδοπούλου",
@@ -321,6 +342,8 @@ BUILDERS = {
     "articles.BreakingBanner": breaking_banners,
     "articles.Correction": corrections,
     "articles.Author": authors,
+    "articles.LiveBlog": live_blogs,
+    "articles.LiveEntry": live_entries,
     "comments.Comment": comments,
     "comments.BlockedWord": blocked_words,
     "comments.BlockedAddress": blocked_addresses,

@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
-from articles import preview
+from articles import live_coverage, preview
 from articles.models import Article, Author, BreakingBanner, Category, Correction, Tag
 from comments import services, tokens
 from comments.dsa import cases
@@ -123,6 +123,8 @@ def world(django_capture_on_commit_callbacks):
         text="Έκτακτο", starts_at=now, ends_at=now + timedelta(hours=1), created_by=admin
     )
     Correction.objects.create(article=article, text="Διορθώθηκε μια ημερομηνία.")
+    live_blog = live_coverage.start_live_blog(article=article, editor=admin)
+    live_coverage.post_entry(live_blog=live_blog, body="<p>Πρώτη ενημέρωση.</p>", editor=admin)
     article.authors.add(Author.objects.create(name="Άννα Κ.", user=admin, photo=image))
     link = preview.create_preview_link(article=article, created_by=admin)
     # A row of the job queue (a mail waiting for the worker).

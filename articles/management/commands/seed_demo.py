@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from articles import demo_content, images, services
+from articles import demo_content, images, live_coverage, services
 from articles.demo_images import generate_hero_image
-from articles.models import Article, Author, Category, Correction, FlashItem, Image
+from articles.models import Article, Author, Category, Correction, FlashItem, Image, LiveBlog
 from comments import network, reactions
 from comments import services as comment_services
 from comments.models import Comment, CommentReport
@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 flashes = self.create_flash_items()
                 self.create_corrections()
                 self.create_authors(users)
+                self.create_live_blogs(users.get("editor"))
             comments = self.create_comments(users.get("moderator"))
             # Images stored before renditions existed get them now (an older demo database).
             for image in Image.objects.filter(renditions=[]):
@@ -266,6 +267,34 @@ class Command(BaseCommand):
                     article.published_at, now - timedelta(minutes=data["minutes_ago"])
                 ),
             )
+            created += 1
+        return created
+
+    def create_live_blogs(self, editor) -> int:
+        """Live coverage of a demo article with its entries, through the services (once)."""
+        now = timezone.now()
+        created = 0
+        for data in demo_content.LIVE_BLOGS:
+            article = Article.objects.filter(headline=data["headline"].strip()).first()
+            if article is None or LiveBlog.objects.filter(pk=article.pk).exists():
+                continue
+            live_blog = live_coverage.start_live_blog(
+                article=article,
+                editor=editor,
+                started_at=now - timedelta(minutes=data["started_minutes_ago"]),
+            )
+            for entry in sorted(data["entries"], key=lambda e: -e["minutes_ago"]):
+                live_coverage.post_entry(
+                    live_blog=live_blog,
+                    body=entry["body"].strip(),
+                    title=entry.get("title", ""),
+                    is_key_event=entry.get("key_event", False),
+                    is_pinned=entry.get("pinned", False),
+                    editor=editor,
+                    posted_at=now - timedelta(minutes=entry["minutes_ago"]),
+                )
+            if data["ended"]:
+                live_coverage.end_live_blog(live_blog=live_blog, now=now)
             created += 1
         return created
 
