@@ -17,7 +17,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 from django_tasks import task
 
@@ -42,8 +43,10 @@ def recipient_tag(address: str) -> str:
 
 
 def render(template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of templates/<template>.txt: the first line is the subject."""
-    text = render_to_string(f"{template}.txt", context).strip("\n")
+    """(subject, body) of templates/<template>.txt: the first line is the subject. Plain
+    text is rendered without HTML escaping (a name with "&" stays "&")."""
+    compiled = get_template(f"{template}.txt").template
+    text = compiled.render(Context(context, autoescape=False)).strip("\n")
     subject, _, body = text.partition("\n")
     return " ".join(subject.split()), body.lstrip("\n") + "\n"
 
