@@ -114,7 +114,7 @@ def test_the_deploy_checks_say_when_no_mail_server_is_configured(settings):
 
 def test_plain_text_mail_is_not_html_escaped():
     subject, body = mail.render(
-        "mail_test/greeting", {"name": "Ελένη & Νίκος", "body": "<3 \"καλό\"", "link": "x"}
+        "mail_test/greeting", {"name": "Ελένη & Νίκος", "body": '<3 "καλό"', "link": "x"}
     )
     assert subject == "Καλημέρα, Ελένη & Νίκος: δοκιμή"
     assert '«<3 "καλό"»' in body
