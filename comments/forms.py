@@ -7,6 +7,7 @@ by the service, so extra POST keys ("status=approved", "article=7") change nothi
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,20 @@ class CommentForm(forms.Form):
     token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by form-filling bots.
     website = forms.CharField(required=False, max_length=500, label=_("Leave this field empty"))
+    notify_replies = forms.BooleanField(required=False, label=_("Tell me of replies by e-mail"))
+
+    def clean(self):
+        # E-mail for commenters (comments/subscriptions.py, confirmation.py): an address
+        # is needed to mail the replies, or the confirmation link.
+        data = super().clean()
+        if "email" in data and not data["email"]:
+            if settings.COMMENTS_CONFIRM_EMAIL:
+                self.add_error(
+                    "email", _("Write your e-mail: we send you a link to confirm the comment.")
+                )
+            elif data.get("notify_replies"):
+                self.add_error("email", _("Write your e-mail to be told of replies."))
+        return data
 
 
 class ReportForm(forms.Form):

@@ -643,3 +643,80 @@ class Appeal(models.Model):
     @property
     def reference(self) -> str:
         return case_reference("A", self.pk, self.created_at)
+
+
+class ReplySubscription(models.Model):
+    """A poster's "notify me of replies" on one comment (comments.subscriptions)."""
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="reply_subscription",
+        verbose_name=_("comment"),
+    )
+    # The language the comment was written in: the mails about its replies are too.
+    language = models.CharField(_("language"), max_length=5, default="el")
+    created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
+    muted_at = models.DateTimeField(_("muted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reply notification")
+        verbose_name_plural = _("reply notifications")
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id}"
+
+
+class ReplyMail(models.Model):
+    """A reply whose notification was queued: at most one mail per reply, whatever happens
+    to the reply later (hidden by reports and approved again, for instance)."""
+
+    reply = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.reply_id}"
+
+
+class UnconfirmedComment(models.Model):
+    """A comment waiting for its poster to follow the confirmation link (setting
+    COMMENTS_CONFIRM_EMAIL). Neither readers nor moderators see it: it becomes a Comment,
+    screened by the usual rules, when confirmed, and is deleted unconfirmed after
+    COMMENTS_CONFIRM_MAX_AGE (manage.py purge_unconfirmed_comments)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, related_name="+")
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    email = models.EmailField()
+    body = models.TextField(validators=[MaxLengthValidator(BODY_MAX_LENGTH)])
+    ip_hash = models.CharField(max_length=64)
+    user_agent = models.CharField(max_length=300, blank=True)
+    form_nonce = models.CharField(max_length=64, unique=True)
+    form_age = models.FloatField(null=True)
+    notify_replies = models.BooleanField(default=False)
+    language = models.CharField(max_length=5, default="el")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email"], name="unconfirmed_email")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.body[:60]}"
+
+
+class ConfirmedAddress(models.Model):
+    """An e-mail address confirmed from one poster's address: later comments with both
+    skip the confirmation. Only keyed hashes are stored (comments.confirmation)."""
+
+    email_hash = models.CharField(max_length=64)
+    ip_hash = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email_hash", "ip_hash"], name="one_confirmation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email_hash[:12]}… ({self.confirmed_at:%Y-%m-%d})"

@@ -25,6 +25,7 @@ ANCHOR = "comment-notice"
 MAX_AGE = 10 * 60
 PUBLISHED, HELD, REPORTED, ALREADY_REPORTED = "published", "held", "reported", "again"
 LIKED, ALREADY_LIKED = "liked", "liked-again"
+CONFIRM = "confirm"
 TEXTS = {
     PUBLISHED: _("Thank you. Your comment has been published."),
     # Spam is acknowledged like any held comment: a bot learns nothing from the answer.
@@ -36,6 +37,10 @@ TEXTS = {
     ALREADY_REPORTED: _("You have already reported this comment. Thank you."),
     LIKED: _("Thank you. You like this comment."),
     ALREADY_LIKED: _("You already like this comment: a reader’s like counts once."),
+    CONFIRM: _(
+        "Thank you. We have sent you an e-mail: your comment goes to the moderators once "
+        "you open the link in it."
+    ),
 }
 
 

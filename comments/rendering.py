@@ -27,6 +27,7 @@ def threads_html(nodes, *, language: str, comments_open: bool, comments_root: st
         "like": pgettext("comment", "Like"),
         "like_of": gettext("(comment by %(name)s)"),
         "pick": gettext("Editors’ pick"),
+        "erased": gettext("[erased by its author]"),
     }
     return _nodes(nodes, labels, language, comments_open, comments_root)
 
@@ -40,6 +41,8 @@ def _nodes(nodes, labels, language, comments_open, root) -> SafeString:
 def _node(node, labels, language, comments_open, root) -> SafeString:
     comment = node.comment
     pk = comment.pk
+    if not comment.name:  # erased by its author (comments.my_comments): kept for its replies
+        return _erased_node(node, labels, language, comments_open, root)
     # A reader's name is written in the article's language as far as the page can tell:
     # on an English page over a Greek article, screen readers then say it in Greek.
     name = format_html('<bdi lang="{}">{}</bdi>', language, comment.name)
@@ -92,6 +95,18 @@ def _like_form(comment, name, labels, root) -> SafeString:
         '<span class="comment__likes" data-like-count>{}</span></form>',
         root, comment.pk, labels["like"], _with_name(labels["like_of"], name),
         mark_safe(live.marker(reactions.LIVE_PART, reactions.marker_arg(comment))),  # noqa: S308  # nosemgrep  # nosec B308 B703
+    )  # fmt: skip
+
+
+def _erased_node(node, labels, language, comments_open, root) -> SafeString:
+    replies = format_html(
+        '<ol class="comment-list comment-list--replies">{}</ol>',
+        _nodes(node.replies, labels, language, comments_open, root),
+    )
+    return format_html(
+        '<li class="comment comment--erased" id="comment-{}"><article class="comment__card">'
+        '<p class="comment__body"><em>{}</em></p></article>{}</li>',
+        node.comment.pk, labels["erased"], replies,
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.live_parts import comments_changed
 from articles.models import Article
-from comments import network, policy, text
+from comments import network, policy, subscriptions, text
 from comments.models import (
     BlockedAddress,
     BlockedWord,
@@ -228,6 +228,8 @@ def post_comment(
             )
             if comment.status == Comment.Status.APPROVED and _shown_under(tree_parent):
                 _count_shown(article.pk, +1)
+            if comment.status == Comment.Status.APPROVED:
+                subscriptions.reply_published(comment)
     except IntegrityError:
         # This form was stored before (sent twice, or twice at the same instant): the
         # nonce is unique, so the answer is the comment stored the first time.
@@ -314,6 +316,8 @@ def _moderate(
         )
         if shown_change:
             _count_shown(locked.article_id, shown_change)
+        if status == Comment.Status.APPROVED and previous != status:
+            subscriptions.reply_published(locked)
     return locked
 
 

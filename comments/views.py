@@ -21,13 +21,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from articles.models import Article
-from comments import network, notices, origin, policy, ratelimit, services, tokens
+from comments import confirmation, network, notices, origin, policy, ratelimit, services, tokens
 from comments.dsa import cases as dsa_cases
 from comments.dsa import views as dsa_views
 from comments.dsa.forms import NoticeForm
@@ -97,6 +97,7 @@ def _form_page(
             "comments_open": policy.comments_open(article),
             "post_moderated": policy.is_post_moderated(article),
             "confirming": confirming,
+            "confirm_email": settings.COMMENTS_CONFIRM_EMAIL,
             "status_code": status,
         },
         status=status,
@@ -233,20 +234,31 @@ def post_comment(request, article_id: int):
         if parent is None:
             form.add_error(None, _("The comment you are replying to is no longer available."))
             return _form_page(request, article=article, form=form, status=400)
+    draft = confirmation.Draft(
+        article=article,
+        parent=parent,
+        name=data["name"],
+        email=data["email"],
+        body=data["body"],
+        ip_hash=network.request_ip_hash(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        # The cached article page's form has no token, so no form time either.
+        nonce=token.nonce if token else _pageform_nonce(request, article, data),
+        form_age=token.age() if token else None,
+        honeypot=data["website"],
+        notify_replies=data["notify_replies"],
+        language=get_language(),
+    )
     try:
-        comment = services.post_comment(
-            article=article,
-            parent=parent,
-            name=data["name"],
-            email=data["email"],
-            body=data["body"],
-            ip_hash=network.request_ip_hash(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            # The cached article page's form has no token, so no form time either.
-            nonce=token.nonce if token else _pageform_nonce(request, article, data),
-            form_age=token.age() if token else None,
-            honeypot=data["website"],
+        if confirmation.needed_for(draft):
+            confirmation.hold(draft)
+            return _after_article(request, article, notices.CONFIRM)
+        comment = confirmation.post(draft)
+    except confirmation.TooManyMails:
+        form.add_error(
+            "email", _("We have sent this address several links this hour: try again later.")
         )
+        return _form_page(request, article=article, form=form, status=429, parent=parent)
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
@@ -292,7 +304,7 @@ def _confirmation_page(request, article: Article):
 
 
 def _kept(data) -> dict:
-    return {key: data.get(key, "") for key in ("name", "email", "body", "parent")}
+    return {key: data.get(key, "") for key in ("name", "email", "body", "parent", "notify_replies")}
 
 
 def reply(request, comment_id: int):

@@ -525,6 +525,18 @@ COMMENTS_LIKES_FLUSH_EVERY = env_int("COMMENTS_LIKES_FLUSH_EVERY", 10 if PRODUCT
 # Like POSTs per address before 429: liking a whole thread in a minute is fine, a script is not.
 COMMENTS_LIKES_PER_MINUTE = env_int("COMMENTS_LIKES_PER_MINUTE", 30)
 COMMENTS_LIKES_PER_HOUR = env_int("COMMENTS_LIKES_PER_HOUR", 300)
+# E-mail for commenters (comments/confirmation.py, subscriptions.py, my_comments.py).
+# On: a comment needs an e-mail and waits, invisible, until its poster follows the link
+# mailed to them (a typed address proves nothing); off by default, as most sites want.
+COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", default=False)
+# How long a confirmation link works; `manage.py purge_unconfirmed_comments` then deletes
+# the comment it was for.
+COMMENTS_CONFIRM_MAX_AGE = env_int("COMMENTS_CONFIRM_MAX_AGE", 48 * 3600)
+# How long the "my comments" link works: it opens someone's whole history, so not long.
+COMMENTS_MY_COMMENTS_MAX_AGE = env_int("COMMENTS_MY_COMMENTS_MAX_AGE", 24 * 3600)
+# Mails of one kind ("my comments" links, confirmations) to one address per hour: a form
+# that sends mail must not become a way to flood someone else's mailbox.
+COMMENTS_MAILS_PER_ADDRESS_HOUR = env_int("COMMENTS_MAILS_PER_ADDRESS_HOUR", 5)
 # Messages ("your comment awaits moderation") travel in a signed cookie: anonymous reader
 # pages must never create or read a session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

@@ -61,6 +61,7 @@ def comments_section(context, article: Article):
         page_number,
         comments_open,
         policy.is_post_moderated(article),
+        settings.COMMENTS_CONFIRM_EMAIL,
         scopes=(scopes.SITE, scopes.comments(article.pk)),
         render=lambda: _section(article, order, page_number, comments_open),
         # Likes never move the scope (comments.reactions): "most liked" is sorted again
@@ -117,6 +118,7 @@ def _section_context(article, order: str, page, comments_open: bool) -> dict:
         "form": CommentForm(),
         "comments_root": comments_root,
         "max_depth": settings.COMMENTS_MAX_DEPTH,
+        "confirm_email": settings.COMMENTS_CONFIRM_EMAIL,
     }
 
 

@@ -61,6 +61,7 @@ def test_a_comment_is_written_and_sent_with_the_keyboard_alone(live_server, page
 
     page.keyboard.type("Αναγνώστρια με πληκτρολόγιο")
     assert tab(page)["id"] == "id_email"
+    assert tab(page)["id"] == "id_notify_replies"  # "tell me of replies", beside the e-mail
     assert tab(page)["id"] == "id_body"
     page.keyboard.type("Σχόλιο γραμμένο μόνο με το πληκτρολόγιο.")
     button = tab(page)
