@@ -6,6 +6,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP
 from tests.browser.reader_world import build_reader_world
@@ -92,6 +93,8 @@ def test_the_menu_button_opens_every_section_and_closes_with_escape(live_server,
     assert not menu.is_visible()
     button.click()
     assert menu.is_visible()
+    # The script answers the details' toggle event, which the browser fires a moment later.
+    expect(button).to_have_attribute("aria-expanded", "true")
     assert button.get_attribute("aria-expanded") == "true"
     assert menu.get_by_role("link", name="English").is_visible()
     phone.keyboard.press("Escape")
@@ -111,6 +114,7 @@ def test_the_search_button_focuses_the_search_box_and_searches(live_server, phon
     assert not phone.get_by_role("navigation", name="Μενού").is_visible()
     field = phone.locator("#masthead-search-q")
     assert field.is_visible()
+    expect(field).to_be_focused()  # moved there on the toggle event, a moment after the click
     assert phone.evaluate("document.activeElement.id") == "masthead-search-q"
     phone.keyboard.type("προϋπολογισμός")
     phone.keyboard.press("Enter")
