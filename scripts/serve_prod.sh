@@ -47,7 +47,7 @@ chmod -R a+rX var/static var/media 2>/dev/null || true
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user www-data;"
 sed -e "s|@RUN_DIR@|$PWD/var/nginx|g" -e "s|@USER_LINE@|$user_line|" \
-    -e "s|@LISTEN@|127.0.0.1:$PORT|g" -e "s|@UPSTREAM@|$GUNICORN_BIND|" \
+    -e "s|@LISTEN@|127.0.0.1:$PORT|g" -e "s|@UPSTREAM_SERVERS@|server $GUNICORN_BIND;|" \
     -e "s|@SERVER_NAMES@|${ALLOWED_HOSTS//,/ }|" -e "s|@STATIC_ROOT@|$STATIC_ROOT|" \
     -e "s|@MEDIA_ROOT@|$MEDIA_ROOT|" -e "s|@MAX_BODY@|${NGINX_MAX_BODY:-12m}|" \
     deploy/nginx.conf.template > var/nginx/nginx.conf

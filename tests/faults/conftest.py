@@ -24,14 +24,11 @@ import pytest
 from django.test import override_settings
 
 from bench.server import Gunicorn
+from cluster.servers import ROOT, PrivatePostgres, PrivateRedis, child_pids
 from comments import tokens
 from tests.faults.servers import (
     FAULTS_DIR,
-    ROOT,
     Answer,
-    PrivatePostgres,
-    PrivateRedis,
-    child_pids,
     clean_up_after_a_killed_run,
     remember,
     request,
@@ -132,7 +129,7 @@ def acknowledged(answer: Answer) -> bool:
 @pytest.fixture(scope="session")
 def fault_postgres():
     clean_up_after_a_killed_run()
-    postgres = PrivatePostgres()
+    postgres = PrivatePostgres(FAULTS_DIR)
     postgres.initialise()
     yield postgres
     postgres.destroy()
@@ -140,7 +137,7 @@ def fault_postgres():
 
 @pytest.fixture(scope="session")
 def fault_redis():
-    redis = PrivateRedis()
+    redis = PrivateRedis(FAULTS_DIR)
     redis.start()
     yield redis
     redis.stop()

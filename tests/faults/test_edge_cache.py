@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from cluster.servers import ROOT, PrivateNginx
 from tests.faults.conftest import ACCESS_LOG, acknowledged
-from tests.faults.servers import FAULTS_DIR, ROOT, Answer, PrivateNginx, request
+from tests.faults.servers import FAULTS_DIR, Answer, request
 
 STAMPEDE = 200
 JUNK = 200
@@ -116,7 +117,9 @@ class Writer:
 @pytest.fixture
 def edge(fault_site):
     static_root = FAULTS_DIR / "static"
-    with PrivateNginx(upstream=f"127.0.0.1:{fault_site.port}", static_root=static_root) as nginx:
+    with PrivateNginx(
+        home=FAULTS_DIR, upstream=f"127.0.0.1:{fault_site.port}", static_root=static_root
+    ) as nginx:
         yield nginx
 
 

@@ -19,15 +19,9 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.server import Gunicorn
+from cluster.servers import PrivateNginx, PrivateReplica, child_pids
 from tests.faults.conftest import CSRF, FAULTS_SECRET
-from tests.faults.servers import (
-    FAULTS_DIR,
-    PrivateNginx,
-    PrivateReplica,
-    child_pids,
-    remember,
-    request,
-)
+from tests.faults.servers import FAULTS_DIR, remember, request
 
 PIN = "pin_primary"
 WORKERS = 2
@@ -220,7 +214,9 @@ def test_behind_nginx_who_has_just_written_bypasses_the_edge_cache(replicated, r
     is (deploy/nginx.conf.template, map $visitor_cookie)."""
     path = replicated["site"].data["pre_url"]
     with PrivateNginx(
-        upstream=f"127.0.0.1:{replicated['port']}", static_root=FAULTS_DIR / "static"
+        home=FAULTS_DIR,
+        upstream=f"127.0.0.1:{replicated['port']}",
+        static_root=FAULTS_DIR / "static",
     ) as edge:
         statuses = []
         deadline = time.monotonic() + 10

@@ -13,7 +13,8 @@ import socket
 import threading
 import time
 
-from tests.faults.servers import FAULTS_DIR, PrivateNginx, percentile, request
+from cluster.servers import PrivateNginx
+from tests.faults.servers import FAULTS_DIR, percentile, request
 
 SLOW_CLIENTS = 300
 SECONDS = 15
@@ -71,7 +72,9 @@ class Slowloris:
 
 def test_three_hundred_slow_connections_do_not_slow_down_readers(fault_site, record_figure):
     static_root = FAULTS_DIR / "static"
-    with PrivateNginx(upstream=f"127.0.0.1:{fault_site.port}", static_root=static_root) as nginx:
+    with PrivateNginx(
+        home=FAULTS_DIR, upstream=f"127.0.0.1:{fault_site.port}", static_root=static_root
+    ) as nginx:
         assert request(nginx.port, "GET", "/", headers={"Host": "127.0.0.1"}).status == 200
         attack = Slowloris(nginx.port)
         attacker = threading.Thread(target=attack.run)

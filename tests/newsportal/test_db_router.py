@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
+from cluster.servers import free_port
 from comments.models import Comment
 from newsportal import db_router
 from newsportal.db_router import ReplicaRouter, replica_settings
 from tests.factories import ArticleFactory, UserFactory
-from tests.faults.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
