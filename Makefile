@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bootstrap lint format messages db-stop clean serve-prod backup restore bench lighthouse
+.PHONY: run test bootstrap lint format messages db-stop clean serve-prod cluster backup restore bench lighthouse
 
 bootstrap:
 	@mkdir -p var
@@ -32,6 +32,15 @@ test:
 serve-prod:
 	@mkdir -p var
 	@scripts/serve_prod.sh
+
+# The whole topology of several machines on this one (README, "Several machines"): nginx,
+# two gunicorn app servers, a task worker, PostgreSQL primary and streaming replica, Redis
+# and the object store, each a process of its own on 127.0.0.1; Ctrl-C stops them all.
+CLUSTER_PORT ?= 8080
+cluster:
+	@mkdir -p var
+	@scripts/bootstrap.sh --no-database
+	@CLUSTER_PORT=$(CLUSTER_PORT) exec $(PY) -m cluster.run
 
 # The benchmark (figures printed, JSON under var/bench/); BENCH_SECONDS, BENCH_SETS tune it.
 bench: bootstrap

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 want_browser=0
 [ "${1:-}" = "--with-browser" ] && want_browser=1
+# `make cluster` runs PostgreSQL servers of its own: the embedded one is not needed.
+want_db=1
+[ "${1:-}" = "--no-database" ] && want_db=0
 
 fail() { echo "error: $*" >&2; exit 1; }
 
@@ -38,7 +41,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ -z "${DATABASE_URL:-}" ]; then
+if [ "$want_db" = 1 ] && [ -z "${DATABASE_URL:-}" ]; then
   .venv/bin/python -m newsportal.embedded_db start >/dev/null || exit 1
 fi
 
