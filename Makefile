@@ -50,13 +50,15 @@ bench: bootstrap
 lighthouse: bootstrap
 	@$(PY) scripts/lighthouse.py
 
-# Backups of the configured database (var/backups/ by default) and their restore.
+# Backups of the configured database and media storage as one set (var/backups/newsportal-<time>/:
+# pg_dump, the media files, a manifest with checksums), and their restore (SET= a set folder;
+# FILE= also takes the bare .dump of an older backup).
 backup: bootstrap
 	@$(PY) manage.py backup_db
 
 restore: bootstrap
-	@test -n "$(FILE)" || { echo "error: name the backup: make restore FILE=var/backups/....dump" >&2; exit 1; }
-	@$(PY) manage.py restore_db "$(FILE)"
+	@test -n "$(SET)$(FILE)" || { echo "error: name the backup: make restore SET=var/backups/newsportal-<time>" >&2; exit 1; }
+	@$(PY) manage.py restore_db "$(or $(SET),$(FILE))"
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from cluster.servers import (
     ROOT,
@@ -46,7 +47,8 @@ try:
 except ImportError:  # cluster/seaweed.py comes with the object store (issue 14, point 2)
     seaweed = None
 
-HOME = ROOT / "var" / "cluster"
+# CLUSTER_HOME: another folder (the fault tests run a cluster of their own under var/faults/).
+HOME = Path(os.environ.get("CLUSTER_HOME") or ROOT / "var" / "cluster")
 STATE = HOME / "cluster.json"
 APP_SERVERS = 2
 # Two gunicorn workers per app server: the whole topology fits a two-core machine.
@@ -81,9 +83,7 @@ def port_is_free(port: int) -> bool:
 
 
 def secret_key() -> str:
-    """SECRET_KEY from the environment, or the one `make serve-prod` keeps in var/."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+    """The key `make serve-prod` keeps in var/ (made on first use)."""
     kept = ROOT / "var" / "prod-secret-key"
     if not kept.exists():
         kept.write_text(secrets.token_urlsafe(50) + "\n")
@@ -116,19 +116,21 @@ def start_object_store(stack: contextlib.ExitStack) -> dict:
     return store.media_settings()
 
 
-def base_environment(port: int) -> dict:
+def base_environment(port: int, *, home: Path = HOME, environ=os.environ) -> dict:
+    """What every app process of the cluster (app servers, worker, commands) runs with,
+    before the addresses of the databases and Redis are added."""
     env = {
-        **os.environ,
+        **environ,
         "NEWSPORTAL_PROFILE": "production",
         "DEBUG": "0",
-        "SECRET_KEY": secret_key(),
+        "SECRET_KEY": environ.get("SECRET_KEY") or secret_key(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # A local trial speaks plain HTTP; a real deployment terminates TLS in nginx.
         "SECURE_SSL_REDIRECT": "0",
         "TRUSTED_PROXY_COUNT": "1",
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
-        "STATIC_ROOT": str(HOME / "static"),
-        "MEDIA_ROOT": str(HOME / "media"),
+        "STATIC_ROOT": str(home / "static"),
+        "MEDIA_ROOT": str(home / "media"),
         "TASKS_BACKEND": "database",
         # Every app server and the worker share one key space in the one Redis.
         "CACHE_KEY_PREFIX": "cluster",

@@ -12,12 +12,7 @@ those after it still get the old one (STALE, UPDATING).
 from __future__ import annotations
 
 import asyncio
-import json
-import queue
 import re
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -26,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from cluster.servers import ROOT, PrivateNginx
+from cluster.servers import PrivateNginx
 from tests.faults.conftest import ACCESS_LOG, acknowledged
 from tests.faults.servers import FAULTS_DIR, Answer, request
+from tests.faults.writer import Writer
 
 STAMPEDE = 200
 JUNK = 200
@@ -72,46 +68,6 @@ class UpstreamLog:
             found = self.requests().count((method, target))
         time.sleep(0.5)
         return self.requests().count((method, target))
-
-
-class Writer:
-    """tests/faults/writer.py: an editor's changes, made with the services, committed to the
-    fault server's database and its Redis (the scope versions gunicorn reads)."""
-
-    def __init__(self, env: dict):
-        self.log = (FAULTS_DIR / "writer.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.faults.writer"],
-            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-            text=True,
-        )  # fmt: skip
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(json.loads(line))
-
-    def reply(self, timeout: float = 60) -> dict:
-        try:
-            return self.lines.get(timeout=timeout)
-        except queue.Empty:
-            pytest.fail(f"the writer did not answer in {timeout} s (see {FAULTS_DIR}/writer.log)")
-
-    def send(self, **command) -> tuple[dict, float]:
-        """The change's reply and the moment it was committed (as the writer returned)."""
-        self.process.stdin.write(json.dumps(command) + "\n")
-        self.process.stdin.flush()
-        answer = self.reply(timeout=30)
-        return answer, time.monotonic()
-
-    def close(self) -> None:
-        self.process.stdin.close()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
 
 
 @pytest.fixture

@@ -11,12 +11,22 @@ on stdin; one JSON line on stdout once the change is committed (its on-commit ho
     {"do": "withdraw", "pk": 1}                     -> {"pk": 1, "url": "..."}
     {"do": "live_entry", "pk": 1, "text": "..."}    -> {"pk": 1, "url": "<its poll URL>"}
       (the article becomes live coverage first if it is not yet)
+    {"do": "approve", "body": "..."}                -> {"pk": ...} (the comment with that text)
+
+`Writer` (below) is the tests' side: it starts this module and sends it the commands.
 """
 
 import json
+import queue
+import subprocess
 import sys
+import threading
+import time
 
 import django
+import pytest
+
+from tests.faults.servers import FAULTS_DIR, ROOT
 
 
 def main() -> None:
@@ -26,6 +36,8 @@ def main() -> None:
     from articles import live_coverage
     from articles.models import Article, Category, FlashItem
     from articles.services import publish_article, save_article, unpublish_article
+    from comments.models import Comment
+    from comments.services import approve_comment
     from tests.factories import ArticleFactory
 
     def publish(headline: str) -> Article:
@@ -56,12 +68,57 @@ def main() -> None:
             url = reverse("articles:live_latest", args=[article.pk])
             print(json.dumps({"pk": article.pk, "url": url}), flush=True)
             continue
+        if action == "approve":
+            comment = approve_comment(comment=Comment.objects.get(body=command["body"]),
+                                      moderator=None)  # fmt: skip
+            print(json.dumps({"pk": comment.pk}), flush=True)
+            continue
         if action == "flash":
             flash = FlashItem.objects.create(text=command["text"])
             print(json.dumps({"pk": flash.pk}), flush=True)
             continue
         article = {"publish": publish, "edit": edit, "withdraw": withdraw}[action](**command)
         print(json.dumps({"pk": article.pk, "url": article.get_absolute_url()}), flush=True)
+
+
+class Writer:
+    """tests/faults/writer.py: an editor's changes, made with the services, committed to the
+    fault server's database and its Redis (the scope versions gunicorn reads)."""
+
+    def __init__(self, env: dict):
+        self.log = (FAULTS_DIR / "writer.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.faults.writer"],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+            text=True,
+        )  # fmt: skip
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(json.loads(line))
+
+    def reply(self, timeout: float = 60) -> dict:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"the writer did not answer in {timeout} s (see {FAULTS_DIR}/writer.log)")
+
+    def send(self, **command) -> tuple[dict, float]:
+        """The change's reply and the moment it was committed (as the writer returned)."""
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        answer = self.reply(timeout=30)
+        return answer, time.monotonic()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
 
 
 if __name__ == "__main__":
