@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
@@ -76,7 +77,9 @@ class Cluster:
             connection.close()
 
     def pg_ctl(self, name: str, *args: str) -> None:
-        from pgserver import _commands
+        with warnings.catch_warnings():  # pgserver's own import-time noise
+            warnings.simplefilter("ignore")
+            from pgserver import _commands
 
         user = "pgserver" if os.geteuid() == 0 else None
         pgdata = self.state[name]["pgdata"]
@@ -309,7 +312,8 @@ def upstream_counts(access_log: str, since: int) -> Counter:
 
 def test_an_app_server_killed_under_read_load(cluster, record_figure):
     log_path = f"{cluster.state['nginx']['run_dir']}/access.log"
-    since = len(open(log_path, encoding="utf-8", errors="replace").read())  # noqa: SIM115
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        since = len(log.read())
     statuses: list[int] = []
     stop = threading.Event()
     counter = iter(range(10**9))
