@@ -197,6 +197,11 @@ DATABASES.update(
     )
 )
 REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
+# Behind pgbouncer in transaction mode (README, "Connection pooling") a server-side cursor
+# does not outlive its transaction's server connection: .iterator() must fetch client-side.
+DATABASE_DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS")
+for _database in DATABASES.values():
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_DISABLE_SERVER_SIDE_CURSORS
 DATABASE_ROUTERS = ["newsportal.db_router.ReplicaRouter"]
 DATABASE_REPLICA_MAX_LAG = float(env_str("DATABASE_REPLICA_MAX_LAG", "") or 10)
 MULTIDB_PINNING_COOKIE = "pin_primary"
