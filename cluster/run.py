@@ -102,18 +102,21 @@ def manage(env: dict, *args: str, timeout: float = 600) -> None:
         raise RuntimeError(f"manage.py {' '.join(args)} failed; see {log}")
 
 
-def start_object_store(stack: contextlib.ExitStack) -> dict:
-    """SeaweedFS's S3 gateway, and the settings that put media on it; {} without it.
+def start_object_store(stack: contextlib.ExitStack):
+    """SeaweedFS with its S3 gateway (its django_env() puts media on it), or None.
 
-    Hook for cluster/seaweed.py (written with the object-store work): when that module is
-    missing, media stay on the local disk, shared by both app servers on this machine."""
+    The hook for cluster/seaweed.py (written with the object-store work, issue 14 point 2):
+    while that module is missing, media stay on the local disk, which both app servers
+    share on this one machine."""
     if seaweed is None:
         say("SeaweedFS: not started (cluster/seaweed.py is not in this tree); media on disk")
-        return {}
-    store = seaweed.SeaweedFS(HOME)
-    store.start()
+        return None
+    started = time.monotonic()
+    store = seaweed.SeaweedS3(HOME / "seaweed")
     stack.callback(store.stop)
-    return store.media_settings()
+    store.start()
+    step(f"SeaweedFS, S3 gateway on {store.endpoint}", started)
+    return store
 
 
 def base_environment(port: int, *, home: Path = HOME, environ=os.environ) -> dict:
@@ -163,7 +166,9 @@ def start(stack: contextlib.ExitStack, port: int) -> dict:
     redis.start()
     say(f"redis-server on 127.0.0.1:{redis.port}")
 
-    env.update(start_object_store(stack))
+    store = start_object_store(stack)
+    if store is not None:
+        env.update(store.django_env())
     env["DATABASE_URL"] = primary.url
     env["DATABASE_REPLICA_URLS"] = replica.url
     env["REDIS_URL"] = redis.url
@@ -231,7 +236,7 @@ def start(stack: contextlib.ExitStack, port: int) -> dict:
                     "pid": primary.postmaster_pid()},
         "replica": {"url": replica.url, "pgdata": str(replica.pgdata), "port": replica.port,
                     "pid": replica.postmaster_pid()},
-        "object_store": "seaweedfs" if seaweed is not None else None,
+        "object_store": store and {"endpoint": store.endpoint, "pid": store.process.pid},
         "startup_seconds": round(time.monotonic() - began, 1),
     }  # fmt: skip
     STATE.write_text(json.dumps(state, indent=2))
@@ -253,6 +258,7 @@ def print_urls(state: dict) -> None:
   PostgreSQL primary:   {state["primary"]["url"]}
   PostgreSQL replica:   {state["replica"]["url"]}
   Redis:                {state["redis"]["url"]}
+  Media:                {(state["object_store"] or {}).get("endpoint", "var/cluster/media/")}
   Logs and data:        var/cluster/   (what runs where: var/cluster/cluster.json)
   Started in {state["startup_seconds"]} s. Ctrl-C stops everything.
 """,
@@ -265,6 +271,8 @@ def main() -> int:
     port = int(os.environ.get("CLUSTER_PORT") or 8080)
     HOME.mkdir(parents=True, exist_ok=True)
     clean_up_after_a_killed_run(HOME)
+    if seaweed is not None:
+        seaweed.stop_leftover(HOME / "seaweed")
     STATE.unlink(missing_ok=True)
     if not port_is_free(port):
         print(f"error: 127.0.0.1:{port} is in use; CLUSTER_PORT=8091 make cluster", file=sys.stderr)

@@ -356,6 +356,8 @@ def test_ctrl_c_stops_everything_the_cluster_started(cluster, record_figure):
     for app in state["app_servers"]:
         started += [app["pid"], *child_pids(app["pid"])]
     started += child_pids(state["nginx"]["pid"])
+    if state["object_store"]:
+        started += [state["object_store"]["pid"], *child_pids(state["object_store"]["pid"])]
     for name in ("primary", "replica"):
         postmaster = (Path(state[name]["pgdata"]) / "postmaster.pid").read_text().split()[0]
         started += [int(postmaster), *child_pids(int(postmaster))]
