@@ -50,7 +50,8 @@ def request(
     headers: dict | None = None,
     timeout: float = 30.0,
 ) -> Answer:
-    """One HTTP request on a new connection; network errors become status 0."""
+    """One HTTP request on a new connection; network errors and answers cut short (an
+    IncompleteRead: the server died while sending) become status 0."""
     started = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -64,7 +65,7 @@ def request(
             started,
             time.monotonic() - started,
         )
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:
         return Answer(0, {}, "", started, time.monotonic() - started, repr(error))
     finally:
         connection.close()

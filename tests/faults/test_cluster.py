@@ -10,7 +10,10 @@ var/faults/cluster/. Checked here:
 - the primary stopped for 10 s: reader pages keep answering 200 (nginx's copies, and the
   app servers reading from the replica), writes answer 503 with Retry-After, and every
   comment that was acknowledged is stored once the primary is back;
-- an app server SIGKILLed under read load: 0 failed reader requests through nginx;
+- an app server stopped (SIGTERM) under read load: 0 failed reader requests through
+  nginx; one SIGKILLed: 0 failed among the requests after the kill, and at most one
+  answer cut per worker that was sending one at that instant (nginx cannot replay an
+  answer it has begun to pass on);
 - SIGINT (Ctrl-C) stops every process the cluster started: none is left.
 
 What tests/faults/test_replicas.py already shows (the replica stopped and started, a
@@ -38,8 +41,8 @@ import psycopg2
 import pytest
 from django.test import override_settings
 
-from cluster.run import base_environment
-from cluster.servers import ROOT, child_pids, free_port, is_alive
+from cluster.run import WORKERS_PER_APP_SERVER, base_environment
+from cluster.servers import ROOT, AppServer, child_pids, free_port, is_alive
 from comments import tokens
 from tests.faults.conftest import CSRF, FAULTS_SECRET, TOKEN_LOCK, acknowledged
 from tests.faults.servers import FAULTS_DIR, Answer, remember, request
@@ -300,6 +303,39 @@ def test_the_primary_stopped_for_ten_seconds(cluster, article, record_figure):
     assert lost == []
 
 
+def under_read_load(cluster, action, *, before: float = 3, after: float = 5):
+    """4 readers of uncached URLs through nginx (a new query string each time: past its
+    cache, to an app server) while ``action()`` runs; [(started, status)] and the moment
+    the action began. nginx's access log says which server answered each."""
+    log_path = f"{cluster.state['nginx']['run_dir']}/access.log"
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        since = len(log.read())
+    answers: list[tuple[float, int]] = []
+    stop = threading.Event()
+    counter = iter(range(10**9))
+
+    def reader():
+        while not stop.is_set():
+            answer = request(cluster.port, "GET", f"/?r={next(counter)}", timeout=30)
+            answers.append((answer.started, answer.status))
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(before)
+        moment = time.monotonic()
+        action()
+        time.sleep(after)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        served = upstream_counts(log.read(), since)
+    return answers, moment, served
+
+
 def upstream_counts(access_log: str, since: int) -> Counter:
     """How nginx's answers since byte ``since`` were served: by one app server (its
     port), after a retry on the next one ("retried"), or from the cache ("-")."""
@@ -310,44 +346,73 @@ def upstream_counts(access_log: str, since: int) -> Counter:
     return counts
 
 
-def test_an_app_server_killed_under_read_load(cluster, record_figure):
-    log_path = f"{cluster.state['nginx']['run_dir']}/access.log"
-    with open(log_path, encoding="utf-8", errors="replace") as log:
-        since = len(log.read())
-    statuses: list[int] = []
-    stop = threading.Event()
-    counter = iter(range(10**9))
+def test_an_app_server_stopped_under_read_load(cluster, record_figure):
+    """SIGTERM, as systemd or a deployment stops an app server: its workers finish what
+    they answer, the connections it never accepted are refused and sent to the other."""
+    victim = cluster.state["app_servers"][1]
+    stopped = [victim["pid"], *child_pids(victim["pid"])]
 
-    def reader():
-        while not stop.is_set():
-            # A new query string each time: past nginx's cache, to an app server.
-            path = f"/?r={next(counter)}"
-            statuses.append(request(cluster.port, "GET", path, timeout=30).status)
+    def stop_it():
+        os.kill(victim["pid"], signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while any(is_alive(pid) for pid in stopped) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
-    threads = [threading.Thread(target=reader) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    try:
-        time.sleep(3)
-        victim = cluster.state["app_servers"][0]
-        killed = [victim["pid"], *child_pids(victim["pid"])]
-        os.killpg(victim["pid"], signal.SIGKILL)
-        before_kill = len(statuses)
-        time.sleep(5)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(60)
-    with open(log_path, encoding="utf-8", errors="replace") as log:
-        served = upstream_counts(log.read(), since)
-    failed = [status for status in statuses if status != 200]
-    record_figure("app server killed under read load: requests before / after the kill",
-                  f"{before_kill} / {len(statuses) - before_kill}")  # fmt: skip
-    record_figure("failed reader requests through nginx", len(failed))
-    record_figure("answers by upstream port (retried: sent on to the other)", dict(served))
-    assert not any(is_alive(pid) for pid in killed)
-    assert len(statuses) > before_kill > 0
+    answers, moment, served = under_read_load(cluster, stop_it)
+    failed = [status for _, status in answers if status != 200]
+    record_figure("app server stopped (SIGTERM) under read load: requests / failed",
+                  f"{len(answers)} / {len(failed)}")  # fmt: skip
+    record_figure("  answers by upstream port (retried: sent on to the other)", dict(served))
+    assert not any(is_alive(pid) for pid in stopped)
+    assert any(started > moment for started, _ in answers)
     assert failed == []
+
+
+@pytest.fixture
+def second_app_server_again(cluster):
+    """The stopped app server started again on its port (as systemd's Restart= would)."""
+    env = cluster.app_env()
+    env.update(
+        DATABASE_REPLICA_URLS=cluster.state["replica"]["url"],
+        GUNICORN_ACCESS_LOG=str(HOME / "app2-again-access.log"),
+    )
+    app = AppServer(
+        "app2-again",
+        port=cluster.state["app_servers"][1]["port"],
+        env=env,
+        workers=2,
+        log_path=HOME / "app2-again.log",
+        home=FAULTS_DIR,
+    )
+    app.start()
+    try:
+        app.wait_until_healthy()
+        time.sleep(2.5)  # nginx tries it again once its fail_timeout (2 s) has passed
+        yield app
+    finally:
+        app.stop()
+
+
+def test_an_app_server_killed_under_read_load(cluster, second_app_server_again, record_figure):
+    """SIGKILL of a whole app server (master and workers), as when its host is lost. A
+    request it had not begun to answer goes to the other server; an answer it was in the
+    middle of sending is cut (nginx cannot replay what it already passed on to the reader),
+    so at most one reader per worker that was busy at that instant sees an error."""
+    victim = cluster.state["app_servers"][0]
+    killed = [victim["pid"], *child_pids(victim["pid"])]
+    answers, moment, served = under_read_load(
+        cluster, lambda: os.killpg(victim["pid"], signal.SIGKILL)
+    )
+    failed = [(started, status) for started, status in answers if status != 200]
+    after_the_kill = [answer for answer in failed if answer[0] > moment]
+    record_figure("app server killed (SIGKILL) under read load: requests / failed",
+                  f"{len(answers)} / {len(failed)} (cut at the kill; after it: "
+                  f"{len(after_the_kill)})")  # fmt: skip
+    record_figure("  answers by upstream port (retried: sent on to the other)", dict(served))
+    assert not any(is_alive(pid) for pid in killed)
+    assert any(started > moment for started, _ in answers)
+    assert after_the_kill == []
+    assert len(failed) <= WORKERS_PER_APP_SERVER
 
 
 def test_ctrl_c_stops_everything_the_cluster_started(cluster, record_figure):
