@@ -3,7 +3,7 @@ its own on 127.0.0.1, in private folders under var/cluster/.
 
     nginx (edge cache, upstream of two app servers)        CLUSTER_PORT (8080)
       -> gunicorn app server 1, gunicorn app server 2      free ports
-    task worker (manage.py db_worker)
+    task worker (manage.py run_worker: db_worker with the reaper)
     PostgreSQL primary  ->  streaming replica (replica1)  free ports
     redis-server (the shared cache)                       free port
     SeaweedFS (the object store for media)                when cluster/seaweed.py is there
@@ -53,8 +53,8 @@ STATE = HOME / "cluster.json"
 APP_SERVERS = 2
 # Two gunicorn workers per app server: the whole topology fits a two-core machine.
 WORKERS_PER_APP_SERVER = 2
-# The task worker (django-tasks-db's; see README, "Background jobs").
-WORKER_COMMAND = "db_worker"
+# The task worker: django-tasks-db's db_worker with the reaper (README, "Background jobs").
+WORKER_COMMAND = "run_worker"
 
 
 class Stopped(Exception):
@@ -201,7 +201,7 @@ def start(stack: contextlib.ExitStack, port: int) -> dict:
     command = WORKER_COMMAND
     worker = Service(
         "worker",
-        [sys.executable, "manage.py", command],
+        [sys.executable, "manage.py", command, "--queue-name", "*"],
         env=env,
         log_path=HOME / "worker.log",
         home=HOME,

@@ -33,7 +33,15 @@ VENV_BIN = Path(sys.executable).parent
 REDIS_SERVER = "/usr/bin/redis-server"
 NGINX = "/usr/sbin/nginx"
 # What a pid file of ours may name (a reused pid running anything else is left alone).
-SERVER_PROGRAMS = ("redis-server", "gunicorn", "nginx", "db_worker", "weed", "cluster.run")
+SERVER_PROGRAMS = (
+    "redis-server",
+    "gunicorn",
+    "nginx",
+    "db_worker",
+    "run_worker",
+    "weed",
+    "cluster.run",
+)
 
 
 class MissingProgram(RuntimeError):
