@@ -175,8 +175,10 @@ def article(writer):
 
 
 def test_the_cluster_answers_through_nginx(cluster, record_figure):
-    record_figure("make cluster started (PostgreSQL x2, Redis, 2 app servers, worker, nginx), s",
-                  cluster.state["startup_seconds"])  # fmt: skip
+    parts = "PostgreSQL x2, Redis, 2 app servers, worker, nginx"
+    if cluster.state["object_store"]:
+        parts += ", SeaweedFS"
+    record_figure(f"make cluster started ({parts}), s", cluster.state["startup_seconds"])
     answer = request(cluster.port, "GET", "/", timeout=30)
     assert answer.status == 200
     assert answer.headers["x-cache-status"] in {"MISS", "HIT", "EXPIRED", "STALE", "UPDATING"}
