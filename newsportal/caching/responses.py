@@ -204,21 +204,29 @@ def _digest(entry: Entry) -> str:
     return hashlib.blake2b(repr(sorted(entry.versions.items())).encode(), digest_size=8).hexdigest()
 
 
-def _lookup(key: str) -> tuple[Entry | None, bool, dict[str, str]]:
-    """The stored answer, whether it is current (else the previous one, if any), and the
-    versions of its scopes and live parts.
+class Found(NamedTuple):
+    entry: Entry | None  # the stored answer (or the previous one, when not current)
+    current: bool
+    versions: dict[str, str]  # of its scopes and its live parts, as read now
+    renewed: bool = False  # rendered less than PAGE_RENEW_SECONDS ago: serve it as it is
+
+
+def _lookup(key: str) -> Found:
+    """The stored answer and whether it is current.
 
     A stale copy in this process is compared with the shared one by digest first (a few
-    bytes): while twenty comments a second keep an article's entry stale and one process
-    renders it again, the others serve their own copy without fetching the shared one
-    (eighty kilobytes) on every request."""
+    bytes, read with the "renewed" mark): while twenty comments a second keep an article's
+    entry stale and one process renders it again, the others serve their own copy without
+    fetching the shared one (eighty kilobytes) on every request."""
     local = STORED_RESPONSES.get(key)
+    marks: dict = {}
     if local is not None:
         current, versions = _current(local)
         if current:
-            return local, True, versions
-        if cache.get(f"{key}:digest") == _digest(local):
-            return local, False, versions
+            return Found(local, True, versions)
+        marks = cache.get_many([f"{key}:digest", f"{key}:renewed"])
+        if marks.get(f"{key}:digest") == _digest(local):
+            return Found(local, False, versions, f"{key}:renewed" in marks)
     shared = cache.get(key)
     if shared is not None:
         current, versions = _current(shared)
@@ -226,8 +234,9 @@ def _lookup(key: str) -> tuple[Entry | None, bool, dict[str, str]]:
         STORED_RESPONSES.set(
             key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
         )
-        return shared, current, versions
-    return local, False, versions if local is not None else {}
+        renewed = not current and f"{key}:renewed" in (marks or cache.get_many([f"{key}:renewed"]))
+        return Found(shared, current, versions, renewed)
+    return Found(local, False, versions if local is not None else {})
 
 
 def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[bytes, str]:
@@ -257,6 +266,8 @@ def _store(key: str, entry: Entry, lifetime: int) -> None:
     size = sum(len(c) for c in entry.chunks if isinstance(c, bytes))
     lifetime = max(1, int(bounded(lifetime)))
     cache.set_many({key: entry, f"{key}:digest": _digest(entry)}, lifetime)
+    if settings.PAGE_RENEW_SECONDS > 0:
+        cache.set(f"{key}:renewed", 1, settings.PAGE_RENEW_SECONDS)
     STORED_RESPONSES.set(key, entry, size=size, timeout=lifetime)
 
 
@@ -353,10 +364,15 @@ class ResponseCacheMiddleware:
         lifetime = settings.PAGE_CACHE_SECONDS if policy.lifetime is None else policy.lifetime
         stores = exact and lifetime > 0 and not (policy.unstored & request.GET.keys())
         key = _key(request, query)
-        entry, current, versions = _lookup(key) if stores else (None, False, {})
+        entry, current, versions, renewed = _lookup(key) if stores else Found(None, False, {})
         etag = None
         renewing = None
-        if entry is not None and not current and cache.add(f"{key}:renewing", 1, RENEWING_SECONDS):
+        if (
+            entry is not None
+            and not current
+            and not renewed
+            and cache.add(f"{key}:renewing", 1, RENEWING_SECONDS)
+        ):
             renewing, entry = f"{key}:renewing", None  # this request renders it again
         if entry is not None:  # current, or the previous one while another process renders
             content, etag = _filled(request, key, entry, versions)

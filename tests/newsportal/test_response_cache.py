@@ -271,12 +271,19 @@ def test_a_stale_copy_is_compared_by_digest_not_fetched_again_while_another_rend
         "add",
         lambda key, *a, **k: False if key.endswith(":renewing") else adds(key, *a, **k),
     )
-    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+    with (
+        mock.patch.object(cache, "get", wraps=cache.get) as get,
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+    ):
         stale = [client.get(url) for _ in range(3)]
-    fetched = [c.args[0] for c in get.call_args_list if c.args[0].startswith("resp:")]
-    # Three stale answers, each after one small read of the shared entry's digest.
-    assert len(fetched) == 3
-    assert all(key.endswith(":digest") for key in fetched)
+    read = [c.args[0] for c in get.call_args_list] + [
+        key for c in get_many.call_args_list for key in c.args[0]
+    ]
+    # Three stale answers, each after one small read of the shared entry's digest; the
+    # entry itself (its bare key) is never fetched.
+    digest_reads = [c for c in get_many.call_args_list if any(":digest" in k for k in c.args[0])]
+    assert len(digest_reads) == 3
+    assert not [key for key in read if key.startswith("resp:") and ":" not in key[5:]]
     assert {r.content for r in stale} == {first.content}
     assert len({r["ETag"] for r in stale}) == 1
     monkeypatch.setattr(cache, "add", adds)
@@ -348,3 +355,27 @@ def test_a_moved_live_part_is_filled_again_on_a_stored_page(
     with django_capture_on_commit_callbacks(execute=True):
         FlashItemFactory(text="Νέα σύντομη είδηση για το λιμάνι")
     assert "Νέα σύντομη είδηση για το λιμάνι" in client.get("/").content.decode()
+
+
+def test_a_page_changing_many_times_a_second_is_rendered_at_most_once_per_renewal(
+    client, site, settings, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from articles.models import Article
+    from newsportal.caching import scopes
+
+    settings.PAGE_RENEW_SECONDS = 0.5  # production's default
+    url = site["a"].get_absolute_url()
+    with time_machine.travel("2026-12-05 10:00:00 +0000", tick=False) as traveller:
+        first = client.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            Article.objects.filter(pk=site["a"].pk).update(headline="Νέος τίτλος")
+            scopes.changed_on_commit(scopes.article(site["a"].pk))
+        # Rendered a moment ago: the answer is served as it is, the article not read.
+        with django_assert_max_num_queries(2) as queries:
+            served = client.get(url).content.decode()
+        assert not [q for q in queries.captured_queries if '"body_html"' in q["sql"]]
+        assert served == first
+        traveller.shift(0.6)
+        assert "Νέος τίτλος" in client.get(url).content.decode()
