@@ -20,6 +20,9 @@ import time
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+# Every request must render: no "rendered a moment ago, serve it as it is" (production's
+# PAGE_RENEW_SECONDS would answer the stored page after each new version).
+os.environ["PAGE_RENEW_SECONDS"] = "0"
 django.setup()
 
 from django.db import connection  # noqa: E402

@@ -39,7 +39,7 @@ from django.utils.module_loading import import_string
 from newsportal.caching import live
 from newsportal.caching.fragments import bounded
 from newsportal.caching.memory import Memory
-from newsportal.caching.scopes import SITE, Recorder, depends_on, versions_of
+from newsportal.caching.scopes import SITE, Recorder, depends_on, unchanged_since, versions_of
 from newsportal.caching.view_names import view_name_of
 
 Normaliser = Callable[[str], str | None]
@@ -106,6 +106,7 @@ class Entry(NamedTuple):
     versions: dict[str, str]  # what it showed, as read while it was rendered
     live_scopes: tuple[str, ...] = ()  # what its live parts follow (live.dependencies)
     clock: int = 0  # and how often they may change by themselves (0: never)
+    digest: str = ""  # of the versions: which rendering this is (see _digest)
 
 
 STORED_RESPONSES = Memory(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
@@ -190,18 +191,37 @@ def _without_language_vary(response) -> None:
 RENEWING_SECONDS = 2
 
 
-def _current(entry: Entry) -> tuple[bool, dict[str, str]]:
+# Stored answers this process found current, by key, with the scopes.unchanged_since()
+# token and the digest of the answer: while nothing moved, a hit compares no versions
+# (a home page shows about ninety).
+_FOUND_CURRENT: dict[str, tuple] = {}
+FOUND_CURRENT_LIMIT = 10_000
+
+
+def _current(key: str, entry: Entry) -> tuple[bool, dict[str, str]]:
     """Whether the entry is current, and the versions of its scopes and its live parts'
     (one read of the shared cache for all of them)."""
+    token = unchanged_since()
+    digest = _digest(entry)
+    if token is not None and _FOUND_CURRENT.get(key) == (token, digest):
+        return True, versions_of(entry.live_scopes)
     versions = versions_of({*entry.versions, *entry.live_scopes})
     current = all(versions[scope] == version for scope, version in entry.versions.items())
+    if current and token is not None:
+        if len(_FOUND_CURRENT) >= FOUND_CURRENT_LIMIT:
+            _FOUND_CURRENT.clear()
+        _FOUND_CURRENT[key] = (token, digest)
     return current, versions
+
+
+def versions_digest(versions: dict[str, str]) -> str:
+    return hashlib.blake2b(repr(sorted(versions.items())).encode(), digest_size=8).hexdigest()
 
 
 def _digest(entry: Entry) -> str:
     """Which rendering an entry is (the versions it showed): two processes holding the
-    same digest hold the same answer."""
-    return hashlib.blake2b(repr(sorted(entry.versions.items())).encode(), digest_size=8).hexdigest()
+    same digest hold the same answer. Computed when it is stored."""
+    return entry.digest or versions_digest(entry.versions)
 
 
 class Found(NamedTuple):
@@ -221,7 +241,7 @@ def _lookup(key: str) -> Found:
     local = STORED_RESPONSES.get(key)
     marks: dict = {}
     if local is not None:
-        current, versions = _current(local)
+        current, versions = _current(key, local)
         if current:
             return Found(local, True, versions)
         marks = cache.get_many([f"{key}:digest", f"{key}:renewed"])
@@ -229,7 +249,9 @@ def _lookup(key: str) -> Found:
             return Found(local, False, versions, f"{key}:renewed" in marks)
     shared = cache.get(key)
     if shared is not None:
-        current, versions = _current(shared)
+        if not shared.digest:  # stored by an earlier release, without it
+            shared = shared._replace(digest=versions_digest(shared.versions))
+        current, versions = _current(key, shared)
         # Kept even when stale: the next request compares digests, not pages.
         STORED_RESPONSES.set(
             key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
@@ -243,7 +265,7 @@ def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[
     """The entry with its live parts filled, and its ETag: kept per state of the parts."""
     state = (
         key,
-        tuple(sorted(entry.versions.items())),
+        _digest(entry),
         tuple(versions.get(scope, "") for scope in entry.live_scopes),
         int(time.time() // entry.clock) if entry.clock else 0,
     )
@@ -340,7 +362,9 @@ class ResponseCacheMiddleware:
                 if name.lower() not in NOT_REPLAYED_HEADERS
             ]
             live_scopes, clock = live.dependencies(chunks)
-            _store(key, Entry(chunks, headers, dict(recorder), live_scopes, clock), lifetime)
+            versions = dict(recorder)
+            entry = Entry(chunks, headers, versions, live_scopes, clock, versions_digest(versions))
+            _store(key, entry, lifetime)
         with translation.override(_language_of(request)):
             _set_content(response, live.fill(request, chunks))
         return response

@@ -84,6 +84,9 @@ _request = threading.local()
 # shows its own change at once (a suffix on the shared version), the others after the
 # commit. An override left by a rollback only costs this process some sharing of entries.
 _LOCAL_CHANGES: dict[str, str] = {}
+# Moved with every change to _LOCAL_CHANGES: what was found current under one state of
+# them may not be under the next.
+_local_generation = 0
 
 
 class _Known:
@@ -179,14 +182,18 @@ def _count_a_change() -> None:
 def changed_on_commit(*scopes: str) -> None:
     """New versions for ``scopes`` once the current transaction commits; in this process at
     once (it never shows its old text again, even before the commit)."""
+    global _local_generation
     token = "+" + _new_token()
     for scope in scopes:
         _LOCAL_CHANGES[scope] = token
+    _local_generation += 1
 
     def commit() -> None:
+        global _local_generation
         for scope in scopes:
             if _LOCAL_CHANGES.get(scope) == token:
                 del _LOCAL_CHANGES[scope]
+        _local_generation += 1
         changed(*scopes)
 
     transaction.on_commit(commit)
@@ -195,8 +202,9 @@ def changed_on_commit(*scopes: str) -> None:
 def forget_local_changes() -> None:
     """Drop this process's uncommitted overrides and remembered versions (tests start
     afresh)."""
-    global _known
+    global _known, _local_generation
     _LOCAL_CHANGES.clear()
+    _local_generation += 1
     _known = _Known(None)
 
 
@@ -245,7 +253,23 @@ def _check_schedule(memo: dict | None) -> None:
         next_due = cache.get(NEXT_DUE_KEY)
     if next_due is not None and not (NOTHING_SCHEDULED < next_due <= time.time()):
         return
-    schedule_changed()  # what it moves is in this request's versions, and counted
+    # What the rule moves is in this request's versions, and counted; nothing this request
+    # found current before may be taken as current again without comparing.
+    _request.known = None
+    schedule_changed()
+
+
+def unchanged_since() -> tuple | None:
+    """A token that stays equal while no scope can have moved for this process: the shared
+    change counter's memory and this process's own uncommitted changes (None outside a
+    request, or when the counter cannot be read). Whatever was found current under one
+    token is current under an equal one, without comparing its versions again."""
+    memo = _memo()
+    if memo is None:
+        return None
+    _check_schedule(memo)  # reads the counter (once per request), and moves what fell due
+    known = getattr(_request, "known", None)
+    return None if known is None else (known, _local_generation)
 
 
 def _known_while(changes: int | None) -> _Known | None:

@@ -379,3 +379,24 @@ def test_a_page_changing_many_times_a_second_is_rendered_at_most_once_per_renewa
         assert served == first
         traveller.shift(0.6)
         assert "Νέος τίτλος" in client.get(url).content.decode()
+
+
+def test_a_hit_compares_no_versions_while_nothing_moved_and_sees_a_local_change(client, site):
+    from unittest import mock
+
+    from articles.models import Article
+    from newsportal.caching import scopes
+
+    url = site["a"].get_absolute_url()
+    client.get(url)
+    client.get(url)  # found current once: remembered with the state of the scopes
+    with mock.patch.object(responses, "versions_of", wraps=responses.versions_of) as read:
+        client.get(url)
+    asked = {scope for call in read.call_args_list for scope in call.args[0]}
+    assert asked  # the live parts' scopes...
+    assert scopes.article(site["a"].pk) not in asked  # ...and none of what the page shows
+    # An uncommitted change of this process is seen at once all the same.
+    article = Article.objects.get(pk=site["a"].pk)
+    article.headline = "Τίτλος πριν από το commit"
+    article.save()
+    assert "Τίτλος πριν από το commit" in client.get(url).content.decode()
