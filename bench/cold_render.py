@@ -21,7 +21,7 @@ import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 # Every request must render: no "rendered a moment ago, serve it as it is" (production's
-# PAGE_RENEW_SECONDS would answer the stored page after each new version).
+# PAGE_RENEW_SECONDS, when an operator sets it, would answer the stored page).
 os.environ["PAGE_RENEW_SECONDS"] = "0"
 django.setup()
 
