@@ -235,30 +235,31 @@ def _lookup(key: str) -> Found:
     """The stored answer and whether it is current.
 
     A stale copy in this process is compared with the shared one by digest first (a few
-    bytes, read with the "renewed" mark): while twenty comments a second keep an article's
-    entry stale and one process renders it again, the others serve their own copy without
-    fetching the shared one (eighty kilobytes) on every request."""
+    bytes): while twenty comments a second keep an article's entry stale and one process
+    renders it again, the others serve their own copy without fetching the shared one
+    (eighty kilobytes) on every request. The "renewed" mark (PAGE_RENEW_SECONDS) comes in
+    the same read."""
+    renewed_key = f"{key}:renewed" if settings.PAGE_RENEW_SECONDS > 0 else None
     local = STORED_RESPONSES.get(key)
-    marks: dict = {}
     if local is not None:
         current, versions = _current(key, local)
         if current:
             return Found(local, True, versions)
-        marks = cache.get_many([f"{key}:digest", f"{key}:renewed"])
+        marks = cache.get_many([f"{key}:digest", *filter(None, [renewed_key])])
         if marks.get(f"{key}:digest") == _digest(local):
-            return Found(local, False, versions, f"{key}:renewed" in marks)
-    shared = cache.get(key)
-    if shared is not None:
-        if not shared.digest:  # stored by an earlier release, without it
-            shared = shared._replace(digest=versions_digest(shared.versions))
-        current, versions = _current(key, shared)
-        # Kept even when stale: the next request compares digests, not pages.
-        STORED_RESPONSES.set(
-            key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
-        )
-        renewed = not current and f"{key}:renewed" in (marks or cache.get_many([f"{key}:renewed"]))
-        return Found(shared, current, versions, renewed)
-    return Found(local, False, versions if local is not None else {})
+            return Found(local, False, versions, renewed_key in marks)
+    found = cache.get_many([key, *filter(None, [renewed_key])])
+    shared = found.get(key)
+    if shared is None:
+        return Found(local, False, versions if local is not None else {})
+    if not shared.digest:  # stored by an earlier release, without it
+        shared = shared._replace(digest=versions_digest(shared.versions))
+    current, versions = _current(key, shared)
+    # Kept even when stale: the next request compares digests, not pages.
+    STORED_RESPONSES.set(
+        key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
+    )
+    return Found(shared, current, versions, not current and renewed_key in found)
 
 
 def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[bytes, str]:
