@@ -21,12 +21,21 @@ run: bootstrap
 	@echo ""
 	@DEBUG=1 exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist), then the fault tests on one:
+# they start servers, break them and measure, so they get the machine to themselves.
+# PYTEST_ARGS runs exactly what it names, in one process.
+TEST_WORKERS ?= 2
 test:
 	@mkdir -p var
 	@scripts/bootstrap.sh --with-browser
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 1
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not faults"
+	$(VENV)/bin/pytest -m faults
+else
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+endif
 
 # The production profile for a local trial: nginx in front of gunicorn, DEBUG off.
 serve-prod:

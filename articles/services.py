@@ -256,11 +256,16 @@ def create_image(
             image.file.name = stored.name
             image.width, image.height = processed.width, processed.height
             image.renditions = stored.renditions
-            image.full_clean()
+            # The file was checked by process_upload(): cleaning it again would read it
+            # back from the store (its dimensions) and fail if the store just went away.
+            image.full_clean(exclude=["file"])
             image.save()
             if not image.renditions:
                 # In the same transaction: the task exists exactly when the image does.
                 renditions.render_image.enqueue(image.pk)
+    except images.STORAGE_ERRORS as error:
+        images.delete_files(stored.names)
+        raise images.ImageStorageError.from_error(error) from error
     except BaseException:
         images.delete_files(stored.names)
         raise

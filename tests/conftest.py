@@ -59,16 +59,24 @@ def greek_by_default():
 
 
 # Figures that tests measure (counts of findings, throughput under faults...), printed in a
-# section of their own at the end of the run so `make test` shows them.
+# section of their own at the end of the run so `make test` shows them. They travel in the
+# test's report (user_properties), so that they reach the terminal from xdist's workers too.
 _FIGURES: list[tuple[str, str]] = []
+FIGURE = "figure"
 
 
 @pytest.fixture
 def record_figure(request):
     def record(name: str, value) -> None:
-        _FIGURES.append((f"{request.node.nodeid.split('::')[0]}: {name}", str(value)))
+        label = f"{request.node.nodeid.split('::')[0]}: {name}"
+        request.node.user_properties.append((FIGURE, (label, str(value))))
 
     return record
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "teardown":
+        _FIGURES.extend(tuple(value) for key, value in report.user_properties if key == FIGURE)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -76,7 +84,8 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("figures measured by the tests")
     width = max(len(name) for name, _ in _FIGURES)
-    for name, value in _FIGURES:
+    # Grouped by test file (workers finish in any order), in the order each file recorded them.
+    for name, value in sorted(_FIGURES, key=lambda figure: figure[0].split(": ")[0]):
         terminalreporter.write_line(f"{name.ljust(width)}  {value}")
 
 
