@@ -7,6 +7,7 @@ escaped by `json_ld_script` so that no headline can close the script element.
 
 from __future__ import annotations
 
+import functools
 import json
 import mimetypes
 from urllib.parse import quote, urlencode
@@ -57,7 +58,13 @@ def local_iso(moment) -> str:
 def description(article) -> str:
     """The meta description: the editor's description for search engines, else the lead
     (or the headline), cut near 200 characters."""
-    return Truncator(article.search_description).chars(DESCRIPTION_LENGTH)
+    return _cut(article.search_description, DESCRIPTION_LENGTH)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cut(text: str, length: int) -> str:
+    # Truncator walks the text character by character: once per text, not per request.
+    return Truncator(text).chars(length)
 
 
 def canonical_url(article, request) -> str:

@@ -94,6 +94,7 @@ def count_like(*, comment: Comment, reader: str) -> LikeResult:
     every = max(1, settings.COMMENTS_LIKES_FLUSH_EVERY)
     if running % every == 0:
         add_likes(comment_id=comment.pk, likes=every)
+    live.forget(LIVE_PART)
     return LikeResult(Outcome.COUNTED, shown)
 
 

@@ -171,6 +171,12 @@ def picture(image, *, alt="", sizes="", lazy=False, priority=False):
 
 
 @register.filter
+def meta_description(article) -> str:
+    """The article's meta description (seo.description: cut near 200 characters)."""
+    return seo.description(article)
+
+
+@register.filter
 def number(value) -> str:
     """rendering.number for templates: 12.345 in Greek, 12,345 in English; "" for what is
     not a number."""

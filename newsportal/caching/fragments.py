@@ -53,10 +53,12 @@ def fragment(
     render: Callable[[], object],
     timeout: float | Callable[[object], float] | None = None,
     shared: bool = False,
+    size: Callable[[object], int] | None = None,
 ):
     """The fragment ``name`` of ``parts`` for the current versions of ``scopes``; rendered
     (and kept) on a miss. ``timeout`` bounds what also depends on the clock: seconds, or a
-    function of the rendered value (a banner kept until it ends)."""
+    function of the rendered value (a banner kept until it ends). ``size``: the bytes of
+    a value that is not text (a model instance), for the memory's bound."""
     key = _key(name, parts, scopes)
     value = FRAGMENTS.get(key)
     if value is not None:
@@ -74,7 +76,7 @@ def fragment(
             cache.set(shared_key, value, timeout or SHARED_TIMEOUT)
     elif callable(timeout):
         timeout = timeout(value)
-    FRAGMENTS.set(key, value, timeout=timeout)
+    FRAGMENTS.set(key, value, size=size(value) if size else None, timeout=timeout)
     return value
 
 

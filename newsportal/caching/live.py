@@ -18,6 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from django.utils import translation
+
+from newsportal.caching import scopes as versions
+from newsportal.caching.fragments import bounded
+from newsportal.caching.memory import Memory, size_of
+
 MARKER = re.compile(rb"<!--live:([a-z-]+):([^>]*?)-->")
 MARKER_START = b"<!--live:"
 
@@ -27,6 +33,15 @@ _RENDERERS: dict[str, Renderer] = {}
 # parts' scopes have not moved is sent as it was filled last time (responses.py).
 _SCOPES: dict[str, Callable[[list[str]], Iterable[str]]] = {}
 _CLOCKS: dict[str, int] = {}
+# What each part rendered, kept by this process while nothing changed anywhere (the shared
+# change counter: scopes.unchanged_since) and within the part's clock; a part that follows
+# only the clock (likes) is kept for its clock whatever changed. So a page rendered anew,
+# or a stored one filled again, renders no part while the newsroom is quiet.
+FILLED_PARTS = Memory(max_bytes=4 * 1024 * 1024)
+# Parts with no clock of their own still show the day ("Today" in the feed's headings).
+UNCLOCKED_SECONDS = 1
+# Moved by forget(name): what this process kept of the part is not used again.
+_GENERATIONS: dict[str, int] = {}
 
 
 def register(
@@ -89,13 +104,39 @@ def fill(request, chunks: list) -> bytes:
     if not wanted:
         return b"".join(chunks)
     rendered = {
-        name: _RENDERERS[name](request, list(dict.fromkeys(args))) if name in _RENDERERS else {}
-        for name, args in wanted.items()
+        name: _rendered(request, name, list(dict.fromkeys(args))) for name, args in wanted.items()
     }
     return b"".join(
         chunk if isinstance(chunk, bytes) else str(rendered[chunk[0]].get(chunk[1], "")).encode()
         for chunk in chunks
     )
+
+
+def _rendered(request, name: str, args: list[str]) -> dict[str, str]:
+    """``render_many`` of the part, or what this process kept of it for the same state."""
+    renderer = _RENDERERS.get(name)
+    if renderer is None:
+        return {}
+    clock_only = name in _SCOPES and not tuple(_SCOPES[name](args)) and _CLOCKS.get(name)
+    since = "clock" if clock_only else versions.unchanged_since()
+    if since is None:  # outside a request, or the shared cache is away
+        return renderer(request, args)
+    token = (since, _GENERATIONS.get(name, 0))
+    key = (name, translation.get_language(), *args)
+    kept = FILLED_PARTS.get(key)
+    if kept is not None and kept[0] == token:
+        return kept[1]
+    html = renderer(request, args)
+    # bounded(): a part read from a lagging replica is kept no longer than that lag.
+    timeout = bounded(_CLOCKS.get(name) or UNCLOCKED_SECONDS)
+    FILLED_PARTS.set(key, (token, html), size=size_of(html), timeout=timeout)
+    return html
+
+
+def forget(name: str) -> None:
+    """This process renders the part ``name`` afresh on its next fill (a reader's own like
+    shows on their next page; other processes follow the part's clock)."""
+    _GENERATIONS[name] = _GENERATIONS.get(name, 0) + 1
 
 
 def has_markers(content: bytes) -> bool:

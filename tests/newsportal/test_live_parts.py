@@ -1,0 +1,77 @@
+"""Live parts (newsportal/caching/live.py): a process renders a part once while nothing
+changed anywhere, and a part that follows the clock once per clock."""
+
+import time
+
+import pytest
+from django.utils import translation
+
+from newsportal.caching import live, scopes
+
+pytestmark = pytest.mark.django_db
+
+
+def counting_part(name, **options):
+    calls = []
+
+    def render(request, args):
+        calls.append(list(args))
+        return {arg: f"<i>{arg}:{len(calls)}</i>" for arg in args}
+
+    live.register(name, render, **options)
+    return calls
+
+
+def filled(name, arg):
+    """The part as one request fills it (request_started/finished around it)."""
+    scopes.request_began()
+    try:
+        return live.fill(None, live.split(live.marker(name, arg).encode()))
+    finally:
+        scopes.request_ended()
+
+
+@pytest.fixture(autouse=True)
+def schedule_asked():
+    """The first request of an empty cache asks the publishing rule, which counts a change."""
+    scopes.request_began()
+    scopes.versions_of([scopes.SITE])
+    scopes.request_ended()
+
+
+def test_a_part_is_rendered_once_while_nothing_changes_and_again_after_any_change():
+    calls = counting_part("test-scoped", scopes=lambda args: (scopes.FEED,))
+    first = filled("test-scoped", 1)
+    assert [filled("test-scoped", 1) for _ in range(3)] == [first] * 3
+    assert len(calls) == 1
+    scopes.changed(scopes.article(99))  # a change anywhere: this process compares again
+    assert filled("test-scoped", 1) == b"<i>1:2</i>"
+    assert filled("test-scoped", 2) == b"<i>2:3</i>"  # other arguments, other entry
+    assert len(calls) == 3
+
+
+def test_each_language_has_its_own_rendering():
+    calls = counting_part("test-language", scopes=lambda args: (scopes.SITE,))
+    filled("test-language", 1)
+    with translation.override("en"):
+        filled("test-language", 1)
+    assert len(calls) == 2
+
+
+def test_a_part_following_the_clock_ignores_changes_until_its_clock_or_forget():
+    calls = counting_part("test-clock", clock=1)
+    first = filled("test-clock", 5)
+    scopes.changed(scopes.FEED)
+    assert filled("test-clock", 5) == first  # no scope of its own: only the clock moves it
+    live.forget("test-clock")  # this process's own change (a reader's like)
+    assert filled("test-clock", 5) == b"<i>5:2</i>"
+    time.sleep(1.1)
+    assert filled("test-clock", 5) == b"<i>5:3</i>"
+    assert len(calls) == 3
+
+
+def test_outside_a_request_a_part_is_rendered_every_time():
+    calls = counting_part("test-outside", scopes=lambda args: (scopes.SITE,))
+    for _ in range(2):
+        live.fill(None, live.split(live.marker("test-outside", 1).encode()))
+    assert len(calls) == 2
