@@ -84,13 +84,19 @@ def marker(name: str, arg: object = "") -> str:
 
 
 def split(content: bytes) -> list:
-    """The content as static byte chunks and (name, arg) markers, once per stored page."""
+    """The content as static byte chunks and (name, arg) markers. Each marker is found by
+    its opening bytes (a memchr-fast search) and only then matched: a regular expression
+    walking a 90 KB page on every response cost more than the rest of the filling."""
     chunks: list = []
-    position = 0
-    for match in MARKER.finditer(content):
-        chunks.append(content[position : match.start()])
+    position = start = 0
+    while (start := content.find(MARKER_START, start)) >= 0:
+        match = MARKER.match(content, start)
+        if match is None:
+            start += len(MARKER_START)
+            continue
+        chunks.append(content[position:start])
         chunks.append((match.group(1).decode(), match.group(2).decode()))
-        position = match.end()
+        position = start = match.end()
     chunks.append(content[position:])
     return chunks
 

@@ -11,6 +11,9 @@ in on every response, cached or not.
 
 from __future__ import annotations
 
+import time
+from datetime import date, datetime, timedelta
+
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -56,12 +59,30 @@ class MemoNode(template.Node):
         scopes = [str(s) for s in (scope.resolve(context) for scope in self.scopes) if s] or [SITE]
         return fragment(
             "memo",
-            timezone.localdate(),
+            today(),
             getattr(context.template, "name", None),
             *(str(value.resolve(context)) for value in self.vary_on),
             scopes=scopes,
             render=lambda: self.nodelist.render(context),
         )
+
+
+# The site's day and the moments it began and ends (the site never activates another time
+# zone): a page asks for it once per kept block.
+_day: tuple[float, float, date | None] = (0.0, 0.0, None)
+
+
+def today() -> date:
+    """timezone.localdate(), worked out again only once the clock leaves that day."""
+    global _day
+    began, ends, day = _day
+    now = time.time()
+    if day is None or not began <= now < ends:
+        day = timezone.localdate()
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+        _day = (start.timestamp(), (start + timedelta(days=1)).timestamp(), day)
+    return day
 
 
 @register.simple_tag(name="live")

@@ -75,3 +75,23 @@ def test_outside_a_request_a_part_is_rendered_every_time():
     for _ in range(2):
         live.fill(None, live.split(live.marker("test-outside", 1).encode()))
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"<p>no parts</p>",
+        b"<!--live:strip:-->",
+        b"a<!--live:BAD:1-->b<!--live:ok:2 3-->c<!--live:",
+        b"<!--live:x:1<!--live:y:2-->",
+    ],
+)
+def test_splitting_keeps_every_byte_around_the_markers(content):
+    chunks = live.split(content)
+    rebuilt = b"".join(
+        chunk if isinstance(chunk, bytes) else live.marker(*chunk).encode() for chunk in chunks
+    )
+    assert rebuilt == content
+    names = [chunk[0] for chunk in chunks if isinstance(chunk, tuple)]
+    assert "BAD" not in names  # not a part's name: left as it is
