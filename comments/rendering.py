@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from articles.rendering import time_html
 from comments import reactions
 from newsportal.caching import live
+from newsportal.caching.memory import Memory
+
+# Each comment's card as last rendered by this process, keyed by everything it shows: under
+# a busy comment section (twenty comments published a second) the section is rendered
+# again on every one, and all but the new comment's card are found here.
+CARDS = Memory(max_bytes=8 * 1024 * 1024)
 
 
 def threads_html(nodes, *, language: str, comments_open: bool, comments_root: str) -> SafeString:
@@ -28,6 +34,7 @@ def threads_html(nodes, *, language: str, comments_open: bool, comments_root: st
         "like_of": gettext("(comment by %(name)s)"),
         "pick": gettext("Editors’ pick"),
         "erased": gettext("[erased by its author]"),
+        "interface": get_language(),  # the language of these labels, for the cards' keys
     }
     return _nodes(nodes, labels, language, comments_open, comments_root)
 
@@ -40,9 +47,29 @@ def _nodes(nodes, labels, language, comments_open, root) -> SafeString:
 
 def _node(node, labels, language, comments_open, root) -> SafeString:
     comment = node.comment
-    pk = comment.pk
     if not comment.name:  # erased by its author (comments.my_comments): kept for its replies
         return _erased_node(node, labels, language, comments_open, root)
+    replies = ""
+    if node.replies:
+        replies = format_html(
+            '<ol class="comment-list comment-list--replies">{}</ol>',
+            _nodes(node.replies, labels, language, comments_open, root),
+        )
+    key = (
+        labels["interface"], language, comments_open, root, comment.pk, comment.name,
+        comment.body_html, comment.created_at, comment.is_pick, comment.like_count,
+    )  # fmt: skip
+    card = CARDS.get(key)
+    if card is None:
+        card = _card(comment, labels, language, comments_open, root)
+        CARDS.set(key, card)
+    # The card and its replies: both escaped already.
+    return mark_safe(f"{card}{replies}</li>")  # noqa: S308  # nosemgrep  # nosec B308 B703
+
+
+def _card(comment, labels, language, comments_open, root) -> SafeString:
+    """A comment's <li> up to its replies: what it shows of the comment and the labels."""
+    pk = comment.pk
     # A reader's name is written in the article's language as far as the page can tell:
     # on an English page over a Greek article, screen readers then say it in Greek.
     name = format_html('<bdi lang="{}">{}</bdi>', language, comment.name)
@@ -53,12 +80,6 @@ def _node(node, labels, language, comments_open, root) -> SafeString:
             'data-reply-name="{}">{}<span class="visually-hidden"> {}</span></a>',
             root, pk, pk, comment.name, labels["reply"], _with_name(labels["reply_to"], name),
         )  # fmt: skip
-    replies = ""
-    if node.replies:
-        replies = format_html(
-            '<ol class="comment-list comment-list--replies">{}</ol>',
-            _nodes(node.replies, labels, language, comments_open, root),
-        )
     # body_html was escaped, and linked if approved, on save (comments/text.py).
     body = mark_safe(comment.body_html)  # noqa: S308  # nosemgrep  # nosec B308 B703
     pick = _pick_mark(comment, labels)
@@ -69,10 +90,10 @@ def _node(node, labels, language, comments_open, root) -> SafeString:
         '<a class="comment__time" href="#comment-{}">{}</a>{}</header>'
         '<div class="comment__body" lang="{}">{}</div><div class="comment__actions">{}{}'
         '<a class="comment__report" href="{}{}/report/" data-report>{}'
-        '<span class="visually-hidden"> {}</span></a></div></article>{}</li>',
+        '<span class="visually-hidden"> {}</span></a></div></article>',
         " comment--pick" if pick else "", pk, pk, pk, name, pk, time_html(comment.created_at),
         pick, language, body, _like_form(comment, name, labels, root), reply,
-        root, pk, labels["report"], _with_name(labels["report_of"], name), replies,
+        root, pk, labels["report"], _with_name(labels["report_of"], name),
     )  # fmt: skip
 
 
