@@ -20,7 +20,7 @@ from newsportal.caching.memory import Memory
 # Each comment's card as last rendered by this process, keyed by everything it shows: under
 # a busy comment section (twenty comments published a second) the section is rendered
 # again on every one, and all but the new comment's card are found here.
-CARDS = Memory(max_bytes=8 * 1024 * 1024)
+CARDS = Memory(max_bytes=4 * 1024 * 1024)
 
 
 def threads_html(nodes, *, language: str, comments_open: bool, comments_root: str) -> SafeString:
