@@ -11,7 +11,6 @@ Athens in winter, so the forms also show the time-zone note.
 """
 
 import hashlib
-import inspect
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -20,9 +19,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import connection, models
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations.special import RunPython
+from django.db import models
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -32,6 +29,7 @@ from articles.models import Article, CommentModeration, FlashItem, ReadCount
 from comments import services as comment_services
 from comments.dsa import cases as dsa_cases
 from comments.models import BlockedAddress, Comment, ModerationLogEntry, StatementOfReasons
+from tests.browser.admin_session import PASSWORD, rebuild_role_groups
 from tests.browser.conftest import DESKTOP
 from tests.browser.english_words import COLLECT_TEXT, english_words, latin_words
 from tests.factories import (
@@ -49,7 +47,6 @@ from tests.factories import (
     UserFactory,
 )
 
-PASSWORD = "a-long-test-password"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64)"
 
 # Pages that are not the admin's interface, or not pages: the reader's article page shown
@@ -59,23 +56,6 @@ NOT_PAGES_SUFFIXES = ("_preview", "_heartbeat", "_take_over", "_revoke_preview_l
 # How many pages of one kind (one URL name) to read: two rows' change pages differ
 # (a published and a draft article, a held and a reported comment...).
 VISITS_PER_KIND = 2
-
-
-def rebuild_role_groups() -> None:
-    """The Editors and Moderators groups as the data migrations make them (transactional
-    tests empty every table, groups included): each RunPython of our apps that deals with
-    groups runs again, in migration order, with the migrated models."""
-    loader = MigrationLoader(connection)
-    state_apps = loader.project_state().apps
-    plan = []
-    for leaf in sorted(loader.graph.leaf_nodes()):
-        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
-    for key in plan:
-        if key[0] not in {"articles", "comments"}:
-            continue
-        for operation in loader.graph.nodes[key].operations:
-            if isinstance(operation, RunPython) and "Group" in inspect.getsource(operation.code):
-                operation.code(state_apps, None)
 
 
 def newsroom() -> dict:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.transliteration import slugify_greek
-from tests.browser.test_editor_journey import log_in, make_editor
+from tests.browser.admin_session import log_in, make_editor
 from tests.factories import ArticleFactory, CategoryFactory
 from tests.slug_cases import CASES
 

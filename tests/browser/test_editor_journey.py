@@ -8,46 +8,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import CategoryFactory, ImageFactory, UserFactory
+from tests.browser.admin_session import log_in, make_editor
+from tests.factories import CategoryFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-test-password"
-EDITORIAL_MODELS = [
-    "article",
-    "category",
-    "tag",
-    "taggedarticle",
-    "image",
-    "previewlink",
-    "editlock",
-]
-
-
-def make_editor(username: str, first_name: str):
-    """A member of Editors (the group is rebuilt if an earlier test flushed the database)."""
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles", content_type__model__in=EDITORIAL_MODELS
-        )
-    )
-    user = UserFactory(username=username, first_name=first_name, last_name="Ν.", is_staff=True)
-    user.groups.add(editors)
-    return user
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Όνομα χρήστη").fill(username)
-    page.get_by_label("Συνθηματικό").fill(PASSWORD)
-    page.get_by_role("button", name="Σύνδεση").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def test_editor_writes_illustrates_schedules_previews_and_readers_see_it_on_time(

@@ -5,19 +5,18 @@ coverage reach it too, and a reader inside the list gets a "N new" button instea
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import live_coverage
 from articles.models import LiveEntry
+from tests.browser.admin_session import log_in, make_editor
 from tests.browser.conftest import DESKTOP
 from tests.browser.test_accessibility import violations
-from tests.factories import ArticleFactory, LiveBlogFactory, UserFactory
+from tests.factories import ArticleFactory, LiveBlogFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password"
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
@@ -26,30 +25,6 @@ def fast_polling(settings):
     # The live server runs in this process, so these settings reach it.
     settings.LIVE_BLOG_POLL_INTERVAL = 1
     settings.FEED_MAX_AGE = 0
-
-
-def make_editor(username: str):
-    """A member of Editors (rebuilt: an earlier transactional test flushed the database)."""
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles",
-            content_type__model__in=["liveblog", "liveentry", "image"],
-        )
-    )
-    user = UserFactory(username=username, first_name="Ελένη", is_staff=True)
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(editors)
-    return user
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Όνομα χρήστη").fill(username)
-    page.get_by_label("Συνθηματικό").fill(PASSWORD)
-    page.get_by_role("button", name="Σύνδεση").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def a_live_blog():

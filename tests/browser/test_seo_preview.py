@@ -2,17 +2,15 @@
 typing, cut as articles/search_preview.py cuts the saved values."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles import search_preview
 from articles.models import Article
-from tests.browser.test_admin_greek import rebuild_role_groups
-from tests.factories import ArticleFactory, CategoryFactory, ImageFactory, UserFactory
+from tests.browser.admin_session import log_in, make_editor
+from tests.factories import ArticleFactory, CategoryFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password"
 HEADLINE = "Συμφωνία για την ενέργεια στη Σύνοδο Κορυφής"
 SEO_TITLE = "Σύνοδος Κορυφής: τι συμφώνησαν οι 27 για το φυσικό αέριο και το ρεύμα"
 SEO_DESCRIPTION = (
@@ -21,15 +19,9 @@ SEO_DESCRIPTION = (
 )
 
 
-def log_in(page, live_server):
-    rebuild_role_groups()
-    user = UserFactory(username="eleni", first_name="Ελένη", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Όνομα χρήστη").fill("eleni")
-    page.get_by_label("Συνθηματικό").fill(PASSWORD)
-    page.get_by_role("button", name="Σύνδεση").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+def log_in_as_editor(page, live_server):
+    make_editor("eleni")
+    log_in(page, live_server, "eleni")
 
 
 def test_the_preview_follows_the_editor_s_typing(live_server, page):
@@ -41,7 +33,7 @@ def test_the_preview_follows_the_editor_s_typing(live_server, page):
         status=Article.Status.DRAFT,
         published_at=None,
     )
-    log_in(page, live_server)
+    log_in_as_editor(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     preview = page.locator("#seo-preview")
     search_title = preview.locator('[data-preview="search-title"]')
@@ -96,7 +88,7 @@ def test_without_javascript_the_preview_shows_the_saved_values(live_server, brow
     context = browser.new_context(java_script_enabled=False, locale="el-GR")
     page = context.new_page()
     try:
-        log_in(page, live_server)
+        log_in_as_editor(page, live_server)
         page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
         preview = page.locator("#seo-preview")
         expect(preview.locator('[data-preview="search-title"]')).to_have_text(
