@@ -263,11 +263,10 @@ def create_image(
             if not image.renditions:
                 # In the same transaction: the task exists exactly when the image does.
                 renditions.render_image.enqueue(image.pk)
-    except images.STORAGE_ERRORS as error:
+    except BaseException as error:
         images.delete_files(stored.names)
-        raise images.ImageStorageError.from_error(error) from error
-    except BaseException:
-        images.delete_files(stored.names)
+        if isinstance(error, images.STORAGE_ERRORS):
+            raise images.ImageStorageError.from_error(error) from error
         raise
     return image
 
