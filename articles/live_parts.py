@@ -3,9 +3,10 @@ seconds is filled into every response, cached or not, instead of making pages st
 
 - ``feed-sidebar`` and ``strip``: the news feed sidebar and the "Τελευταία Νέα" strip,
   kept per version of the ``feed`` scope (a flash item re-renders them, not the pages).
-- ``comment-count``: the "N comments" link of each card, from counters in the shared
-  cache (one read for every card of a page; the articles the cache lacks are read in one
-  query). An approved or hidden comment forgets its article's counter.
+- ``comment-count``: the "N comments" link of each card, kept per version of its
+  article's comments; the links that moved are read from counters in the shared cache
+  (one read for all of them; the articles the cache lacks are read in one query). An
+  approved or hidden comment forgets its article's counter.
 - ``most-read``: the home page's ranked list, a minute old at most.
 """
 
@@ -21,10 +22,8 @@ from django.utils import timezone
 from articles import comment_counts, live_feed, rendering
 from articles.models import Article
 from newsportal.caching import live, scopes
-from newsportal.caching.fragments import fragment
+from newsportal.caching.fragments import fragment, fragments_if_kept
 
-# The comment counts of every card (a live part): moved by any comment change.
-COUNTS_SCOPE = "comment-counts"
 # The ranked lists ("most read", "most commented"): counts a minute old are as good as
 # new, and read fresh they cost more than the rest of the sidebar together.
 RANKED_SECONDS = 60
@@ -45,27 +44,45 @@ def comments_changed(article_id: int) -> None:
     """The article's comments section is re-rendered and its counter read again (after the
     commit for every process; this one at once); no other page or card is touched."""
     comment_counts.forget(article_id)
-    scopes.changed_on_commit(scopes.comments(article_id), COUNTS_SCOPE)
+    scopes.changed_on_commit(scopes.comments(article_id))
     transaction.on_commit(lambda: comment_counts.forget(article_id))
 
 
+def _count_link_scope(arg: str) -> str | None:
+    pk, _, _url = arg.partition(" ")
+    return scopes.comments(int(pk)) if pk.isdigit() else None
+
+
+def _count_link_scopes(args: list[str]) -> list[str]:
+    return [scope for arg in args if (scope := _count_link_scope(arg))]
+
+
 def _comment_count_links(request, args: list[str]) -> dict[str, str]:
-    # Kept per version of the counts (and language): a page rendered anew, or a stored one
-    # filled again, costs no counter read while no comment changed.
-    return fragment(
-        "comment-count-links",
-        tuple(args),
-        scopes=(COUNTS_SCOPE,),
-        render=lambda: _render_comment_count_links(args),
-    )
+    # Each link is kept per version of its article's comments (and language): twenty
+    # comments a second on one article read that article's counter again, not the forty
+    # of every page, and a page that does not show it is not filled again.
+    wanted = [(arg, scope) for arg in args if (scope := _count_link_scope(arg))]
+    kept = fragments_if_kept("comment-count-link", [((arg,), (scope,)) for arg, scope in wanted])
+    links = {
+        arg: html for (arg, _scope), html in zip(wanted, kept, strict=True) if html is not None
+    }
+    if missing := [arg for arg, _scope in wanted if arg not in links]:
+        rendered = _render_comment_count_links(missing)
+        for arg in missing:
+            links[arg] = fragment(
+                "comment-count-link",
+                arg,
+                scopes=(_count_link_scope(arg),),
+                render=lambda arg=arg: rendered[arg],
+            )
+    return links
 
 
 def _render_comment_count_links(args: list[str]) -> dict[str, str]:
     wanted = {}
     for arg in args:
         pk, _, url = arg.partition(" ")
-        if pk.isdigit():
-            wanted[arg] = (int(pk), url)
+        wanted[arg] = (int(pk), url)
     counts = shown_comment_counts(sorted({pk for pk, _ in wanted.values()}))
     return {
         arg: rendering.comment_count_html(counts.get(pk, 0), url)
@@ -132,9 +149,9 @@ def register() -> None:
     live.register(
         "comment-count",
         _comment_count_links,
-        # Any count moves with COUNTS_SCOPE: one version for all of a page's cards (forty
-        # per-article versions made every hit of the home page read forty more keys).
-        scopes=lambda args: (COUNTS_SCOPE,),
+        # Each card's count follows its article's comments: the versions of the forty on
+        # a page come from the process's memory (scopes' change log), not the shared cache.
+        scopes=_count_link_scopes,
     )
     live.register("feed-sidebar", _feed_sidebar, scopes=lambda args: (scopes.SITE, scopes.FEED))
     live.register("strip", _strip, scopes=lambda args: (scopes.SITE, scopes.FEED))

@@ -19,12 +19,16 @@ scopes fell due. No cron.
 Within one request each version is read from the shared cache once (one page is
 rendered from one set of versions); outside requests (commands, tests) on every call.
 
-Every change also increments one shared counter, and each process keeps the versions it
-read while that counter stays where it was: a request reads the counter (with the time
-the next scheduled item is due, in the same round trip) and, when nothing changed since,
-takes the versions from this process's memory. A stored home page shows about ninety
-scopes; reading them all on every hit cost more than the whole framework ceiling. After
-any change anywhere the next request, in every process, reads the versions afresh.
+Every change also increments one shared counter and writes down, under the counter's new
+number, the scopes it moved (a change log kept a few minutes). Each process keeps the
+versions it read: a request reads the counter (with the time the next scheduled item is
+due, in the same round trip) and, when nothing changed since, takes the versions from
+this process's memory. A stored home page shows about ninety scopes; reading them all on
+every hit cost more than the whole framework ceiling. When the counter moved, the
+process reads the log entries since its last number and forgets only the scopes they
+name: under twenty comments a second, a worker re-reads one article's versions, not the
+ninety of every page. When the log cannot tell (a gap, an entry not written yet or
+evicted, a process far behind) it forgets them all.
 """
 
 from __future__ import annotations
@@ -49,6 +53,15 @@ ARTICLES = "articles"
 KEY_PREFIX = "ver:"
 NEXT_DUE_KEY = "ver:next-due"
 CHANGES_KEY = "ver:changes"
+CHANGE_LOG_PREFIX = "ver:moved:"
+# Where a new counter starts: at random, so no process takes it for one it knew; below
+# 2**53, because django-redis increments through a Lua script, whose numbers are doubles
+# (a larger count came back rounded, and named no entry of the log).
+COUNTER_START_BITS = 48
+# A change log entry outlives any gap between two requests of a busy process.
+CHANGE_LOG_SECONDS = 300
+# A process further behind than this forgets every version rather than reading the log.
+CHANGE_LOG_READ_LIMIT = 256
 NOTHING_SCHEDULED = 0.0
 # This process's memory of versions is dropped when it grows past this many scopes (a
 # crawler walking every article between two changes).
@@ -132,7 +145,7 @@ def versions_of(scopes: Iterable[str]) -> dict[str, str]:
     process = getattr(_request, "known", None) if memo is not None else None
     if wanted and process is not None:
         remembered = process.versions
-        memo.update({scope: remembered[scope] for scope in wanted if scope in remembered})
+        memo.update({s: v for s in wanted if (v := remembered.get(s)) is not None})
         wanted = [scope for scope in wanted if scope not in memo]
     if wanted:
         found = cache.get_many([KEY_PREFIX + scope for scope in wanted])
@@ -165,18 +178,23 @@ def changed(*scopes: str) -> None:
         return
     tokens = {scope: _new_token() for scope in scopes}
     cache.set_many({KEY_PREFIX + scope: token for scope, token in tokens.items()}, None)
-    _count_a_change()  # after the versions: a process that sees the count sees them
+    _count_a_change(scopes)  # after the versions: a process that sees the count sees them
     memo = _memo()
     if memo is not None:
         memo.update(tokens)
 
 
-def _count_a_change() -> None:
+def _count_a_change(scopes: Iterable[str] = ()) -> None:
+    """Move the shared counter and log ``scopes`` under its new number (a change logged
+    with no scopes makes every process forget every version)."""
     try:
-        cache.incr(CHANGES_KEY)
+        number = cache.incr(CHANGES_KEY)
     except ValueError:  # never counted, or evicted: start where no process has been
-        if not cache.add(CHANGES_KEY, secrets.randbits(62), None):
-            cache.incr(CHANGES_KEY)
+        if cache.add(CHANGES_KEY, secrets.randbits(COUNTER_START_BITS), None):
+            return  # a new count: every process forgets what it read anyway
+        number = cache.incr(CHANGES_KEY)
+    if scopes:
+        cache.set(f"{CHANGE_LOG_PREFIX}{number}", tuple(scopes), CHANGE_LOG_SECONDS)
 
 
 def changed_on_commit(*scopes: str) -> None:
@@ -276,13 +294,33 @@ def _known_while(changes: int | None) -> _Known | None:
     """This process's versions if nothing changed since they were read, else a new memory."""
     global _known
     if changes is None:  # never counted, or evicted
-        start = secrets.randbits(62)
+        start = secrets.randbits(COUNTER_START_BITS)
         changes = start if cache.add(CHANGES_KEY, start, None) else cache.get(CHANGES_KEY)
         if changes is None:  # the shared cache is away: nothing can be remembered
             return None
     if _known.changes != changes:
-        _known = _Known(changes)
+        _known = _moved_on(_known, changes)
     return _known
+
+
+def _moved_on(known: _Known, changes: int) -> _Known:
+    """The versions this process read, under the counter's new number ``changes``: less
+    the scopes the change log names since ``known.changes`` (all of them when the log
+    cannot tell). The remembered versions pass to the new memory; the old one keeps none."""
+    fresh = _Known(changes)
+    behind = changes - known.changes if known.changes is not None else 0
+    if not (0 < behind <= CHANGE_LOG_READ_LIMIT and known.versions):
+        return fresh
+    keys = [f"{CHANGE_LOG_PREFIX}{number}" for number in range(known.changes + 1, changes + 1)]
+    logged = cache.get_many(keys)
+    if len(logged) != len(keys):
+        return fresh
+    versions, known.versions = known.versions, {}
+    for moved in logged.values():
+        for scope in moved:
+            versions.pop(scope, None)
+    fresh.versions = versions
+    return fresh
 
 
 def schedule_changed() -> None:

@@ -321,3 +321,21 @@ def test_the_home_pages_ids_are_kept_per_version_of_the_lists(
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(headline="Νέο πρώτο θέμα", category=site["categories"][0])
     assert "Νέο πρώτο θέμα" in client.get("/").content.decode()
+
+
+def test_a_comment_reads_again_only_its_own_articles_count(client, site):
+    """Each card's count is kept per version of its article's comments: approving a
+    comment reads that article's counter again, not the other cards' counters."""
+    from articles import comment_counts
+    from comments import services
+    from comments.models import Comment
+    from tests.factories import CommentFactory, UserFactory
+
+    article = site["articles"][0]
+    waiting = CommentFactory(article=article, status=Comment.Status.PENDING)
+    client.get("/")
+    with mock.patch.object(comment_counts, "cached", wraps=comment_counts.cached) as read:
+        services.approve_comment(comment=waiting, moderator=UserFactory())
+        html = client.get("/").content.decode()
+    assert [call.args[0] for call in read.call_args_list] == [[article.pk]]
+    assert f'href="{article.get_absolute_url()}#comments">1 σχόλιο</a>' in html

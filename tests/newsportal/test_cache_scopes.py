@@ -169,6 +169,56 @@ def test_a_change_in_another_process_is_read_by_the_next_request():
     }
 
 
+def test_after_a_change_a_request_reads_again_only_the_scopes_the_log_names():
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    names = [scopes.article(pk) for pk in range(1, 90)]
+    in_a_request(scopes.SITE)
+    first = in_a_request(*names)
+    scopes.changed(scopes.article(7))  # as another process would: versions, count, log
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        now = in_a_request(*names)
+    read = [set(call.args[0]) for call in get_many.call_args_list]
+    assert read[0] == {scopes.NEXT_DUE_KEY, scopes.CHANGES_KEY}
+    assert read[-1] == {scopes.KEY_PREFIX + scopes.article(7)}
+    assert len(read) == 3  # the counter, the log entry, the one version that moved
+    assert now[scopes.article(7)] != first[scopes.article(7)]
+    assert {k: v for k, v in now.items() if k != scopes.article(7)} == {
+        k: v for k, v in first.items() if k != scopes.article(7)
+    }
+
+
+def test_when_the_log_cannot_tell_what_moved_every_version_is_read_again():
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    names = [scopes.article(pk) for pk in range(1, 30)]
+    in_a_request(scopes.SITE)
+    in_a_request(*names)
+    scopes.changed(scopes.article(3))
+    counted = cache.get(scopes.CHANGES_KEY)
+    cache.delete(f"{scopes.CHANGE_LOG_PREFIX}{counted}")  # evicted, or not written yet
+    cache.set(scopes.KEY_PREFIX + scopes.article(5), "moved unseen")
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        now = in_a_request(*names)
+    assert set(get_many.call_args_list[-1].args[0]) == {scopes.KEY_PREFIX + n for n in names}
+    assert now[scopes.article(5)] == "moved unseen"
+
+
+def test_a_process_far_behind_the_log_reads_every_version_again():
+    from django.core.cache import cache
+
+    in_a_request(scopes.SITE)
+    in_a_request(scopes.article(1), scopes.article(2))
+    cache.set(scopes.KEY_PREFIX + scopes.article(2), "moved long ago")
+    for _ in range(scopes.CHANGE_LOG_READ_LIMIT + 1):
+        scopes.changed(scopes.article(1))
+    assert in_a_request(scopes.article(2))[scopes.article(2)] == "moved long ago"
+
+
 def test_an_evicted_counter_starts_anew_where_no_process_has_been():
     from django.core.cache import cache
 
