@@ -22,7 +22,7 @@ from django.utils import timezone
 from articles import comment_counts, live_feed, rendering
 from articles.models import Article
 from newsportal.caching import live, scopes
-from newsportal.caching.fragments import fragment, fragments_if_kept
+from newsportal.caching.fragments import fragment
 
 # The ranked lists ("most read", "most commented"): counts a minute old are as good as
 # new, and read fresh they cost more than the rest of the sidebar together.
@@ -49,40 +49,17 @@ def comments_changed(article_id: int) -> None:
 
 
 def _count_link_scope(arg: str) -> str | None:
+    """A card's count follows its article's comments ("<pk> <url>")."""
     pk, _, _url = arg.partition(" ")
     return scopes.comments(int(pk)) if pk.isdigit() else None
 
 
-def _count_link_scopes(args: list[str]) -> list[str]:
-    return [scope for arg in args if (scope := _count_link_scope(arg))]
-
-
 def _comment_count_links(request, args: list[str]) -> dict[str, str]:
-    # Each link is kept per version of its article's comments (and language): twenty
-    # comments a second on one article read that article's counter again, not the forty
-    # of every page, and a page that does not show it is not filled again.
-    wanted = [(arg, scope) for arg in args if (scope := _count_link_scope(arg))]
-    kept = fragments_if_kept("comment-count-link", [((arg,), (scope,)) for arg, scope in wanted])
-    links = {
-        arg: html for (arg, _scope), html in zip(wanted, kept, strict=True) if html is not None
-    }
-    if missing := [arg for arg, _scope in wanted if arg not in links]:
-        rendered = _render_comment_count_links(missing)
-        for arg in missing:
-            links[arg] = fragment(
-                "comment-count-link",
-                arg,
-                scopes=(_count_link_scope(arg),),
-                render=lambda arg=arg: rendered[arg],
-            )
-    return links
-
-
-def _render_comment_count_links(args: list[str]) -> dict[str, str]:
     wanted = {}
     for arg in args:
         pk, _, url = arg.partition(" ")
-        wanted[arg] = (int(pk), url)
+        if pk.isdigit():
+            wanted[arg] = (int(pk), url)
     counts = shown_comment_counts(sorted({pk for pk, _ in wanted.values()}))
     return {
         arg: rendering.comment_count_html(counts.get(pk, 0), url)
@@ -150,8 +127,9 @@ def register() -> None:
         "comment-count",
         _comment_count_links,
         # Each card's count follows its article's comments: the versions of the forty on
-        # a page come from the process's memory (scopes' change log), not the shared cache.
-        scopes=_count_link_scopes,
+        # a page come from the process's memory (scopes' change log), not the shared cache,
+        # and a comment renders its article's count again, not the page's forty.
+        scope_of=_count_link_scope,
     )
     live.register("feed-sidebar", _feed_sidebar, scopes=lambda args: (scopes.SITE, scopes.FEED))
     live.register("strip", _strip, scopes=lambda args: (scopes.SITE, scopes.FEED))

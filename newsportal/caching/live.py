@@ -33,10 +33,11 @@ _RENDERERS: dict[str, Renderer] = {}
 # parts' scopes have not moved is sent as it was filled last time (responses.py).
 _SCOPES: dict[str, Callable[[list[str]], Iterable[str]]] = {}
 _CLOCKS: dict[str, int] = {}
-# What each part rendered, kept by this process while nothing changed anywhere (the shared
-# change counter: scopes.unchanged_since) and within the part's clock; a part that follows
-# only the clock (likes) is kept for its clock whatever changed. So a page rendered anew,
-# or a stored one filled again, renders no part while the newsroom is quiet.
+# What each part rendered, kept by this process while the versions of the scopes it shows
+# stand and within the part's clock; a part that follows only the clock (likes) is kept for
+# its clock whatever changed, one that names no scope while nothing changed anywhere (the
+# shared change counter: scopes.unchanged_since). So a page rendered anew, or a stored one
+# filled again, renders only the parts whose scopes moved.
 FILLED_PARTS = Memory(max_bytes=4 * 1024 * 1024)
 # Parts with no clock of their own still show the day ("Today" in the feed's headings).
 UNCLOCKED_SECONDS = 1
@@ -44,16 +45,27 @@ UNCLOCKED_SECONDS = 1
 _GENERATIONS: dict[str, int] = {}
 
 
+# Parts whose each argument shows one scope (a card's comment count: its article's
+# comments): the scope of an argument (None: none).
+_SCOPE_OF: dict[str, Callable[[str], str | None]] = {}
+
+
 def register(
     name: str,
     render_many: Renderer,
     *,
     scopes: Callable[[list[str]], Iterable[str]] = lambda args: (),
+    scope_of: Callable[[str], str | None] | None = None,
     clock: int = 0,
 ) -> None:
     """``render_many(request, args) -> {arg: html}``; ``scopes(args)``: the scopes whose
-    versions decide its HTML; ``clock``: seconds it may also change with (0: never)."""
+    versions decide its HTML, or ``scope_of(arg)``: the one scope that decides each
+    argument's HTML (then only the arguments whose scope moved are rendered again);
+    ``clock``: seconds it may also change with (0: never)."""
     _RENDERERS[name] = render_many
+    if scope_of is not None:
+        _SCOPE_OF[name] = scope_of
+        scopes = lambda args: [scope for arg in args if (scope := scope_of(arg))]  # noqa: E731
     _SCOPES[name] = scopes
     _CLOCKS[name] = clock
 
@@ -123,10 +135,22 @@ def _rendered(request, name: str, args: list[str]) -> dict[str, str]:
     renderer = _RENDERERS.get(name)
     if renderer is None:
         return {}
-    clock_only = name in _SCOPES and not tuple(_SCOPES[name](args)) and _CLOCKS.get(name)
-    since = "clock" if clock_only else versions.unchanged_since()
-    if since is None:  # outside a request, or the shared cache is away
+    if not versions.in_a_request():
         return renderer(request, args)
+    if name in _SCOPE_OF:
+        return _rendered_by_argument(request, name, args)
+    shows = tuple(_SCOPES[name](args)) if name in _SCOPES else None
+    if shows:
+        # Kept while its own scopes stand (their versions come from this process's memory):
+        # twenty comments a second on one article re-render that article's count, not the
+        # feed, the banner and the ranked lists of every page.
+        since = tuple(versions.versions_of(shows).values())
+    elif shows is not None and _CLOCKS.get(name):
+        since = "clock"  # follows only the clock (likes): kept for its clock
+    else:
+        since = versions.unchanged_since()
+        if since is None:  # the shared cache is away, or a scheduled item just fell due
+            return renderer(request, args)
     token = (since, _GENERATIONS.get(name, 0))
     key = (name, translation.get_language(), *args)
     kept = FILLED_PARTS.get(key)
@@ -136,6 +160,30 @@ def _rendered(request, name: str, args: list[str]) -> dict[str, str]:
     # bounded(): a part read from a lagging replica is kept no longer than that lag.
     timeout = bounded(_CLOCKS.get(name) or UNCLOCKED_SECONDS)
     FILLED_PARTS.set(key, (token, html), size=size_of(html), timeout=timeout)
+    return html
+
+
+def _rendered_by_argument(request, name: str, args: list[str]) -> dict[str, str]:
+    """A part whose each argument follows one scope: what this process kept of it, with
+    the arguments whose scope moved rendered again (one comment re-reads one count of a
+    page's forty)."""
+    scope_of = _SCOPE_OF[name]
+    shown = {arg: scope_of(arg) for arg in args}
+    current = versions.versions_of([scope for scope in shown.values() if scope])
+    state = {arg: current.get(scope) for arg, scope in shown.items()}
+    key = (name, translation.get_language(), *args)
+    generation = _GENERATIONS.get(name, 0)
+    kept = FILLED_PARTS.get(key)
+    if kept is not None and kept[0] == generation:
+        moved = [arg for arg in args if kept[1].get(arg) != state[arg]]
+        if not moved:
+            return kept[2]
+        html = {**kept[2], **_RENDERERS[name](request, moved)}
+    else:
+        html = _RENDERERS[name](request, args)
+    size = size_of(key) + sum(len(arg) + len(text) for arg, text in html.items()) * 4
+    timeout = bounded(_CLOCKS.get(name) or None)
+    FILLED_PARTS.set(key, (generation, state, html), size=size, timeout=timeout)
     return html
 
 

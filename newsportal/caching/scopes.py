@@ -131,6 +131,11 @@ def _memo() -> dict | None:
     return getattr(_request, "versions", None)
 
 
+def in_a_request() -> bool:
+    """Whether versions read now are kept for the rest of a request."""
+    return _memo() is not None
+
+
 def _new_token() -> str:
     return uuid.uuid4().hex[:12]
 

@@ -71,6 +71,19 @@ def test_bylines_link_to_each_authors_page_and_json_ld_names_them(
     ]
 
 
+def test_bylines_keep_the_editors_order_whatever_the_authors_ids():
+    authors = [Author.objects.create(name=f"Συντάκτης {number}") for number in range(9)]
+    chosen = authors[::-1]  # the newest profile signs first
+    article = signed("Σειρά υπογραφών", *chosen)
+    assert [byline["name"] for byline in article.bylines()] == [a.name for a in chosen]
+    services.save_article(article=article, authors=[chosen[0], authors[0], chosen[1]])
+    assert [byline["name"] for byline in Article.objects.get(pk=article.pk).bylines()] == [
+        chosen[0].name,
+        chosen[1].name,
+        authors[0].name,
+    ]
+
+
 def test_an_article_without_a_profile_is_signed_by_its_account(client):
     user = UserFactory(first_name="Ελένη", last_name="Ντόκου")
     article = ArticleFactory(author=user)

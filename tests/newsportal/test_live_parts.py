@@ -1,5 +1,6 @@
-"""Live parts (newsportal/caching/live.py): a process renders a part once while nothing
-changed anywhere, and a part that follows the clock once per clock."""
+"""Live parts (newsportal/caching/live.py): a process renders a part once while the
+scopes it shows stand (one that names none: while nothing changed anywhere), and a part
+that follows the clock once per clock."""
 
 import time
 
@@ -31,6 +32,14 @@ def filled(name, arg):
         scopes.request_ended()
 
 
+def fill_in_a_request(content: bytes) -> bytes:
+    scopes.request_began()
+    try:
+        return live.fill(None, live.split(content))
+    finally:
+        scopes.request_ended()
+
+
 @pytest.fixture(autouse=True)
 def schedule_asked():
     """The first request of an empty cache asks the publishing rule, which counts a change."""
@@ -39,15 +48,46 @@ def schedule_asked():
     scopes.request_ended()
 
 
-def test_a_part_is_rendered_once_while_nothing_changes_and_again_after_any_change():
+def test_a_part_is_rendered_once_while_its_scopes_stand_and_again_when_one_moves():
     calls = counting_part("test-scoped", scopes=lambda args: (scopes.FEED,))
     first = filled("test-scoped", 1)
     assert [filled("test-scoped", 1) for _ in range(3)] == [first] * 3
     assert len(calls) == 1
-    scopes.changed(scopes.article(99))  # a change anywhere: this process compares again
+    scopes.changed(scopes.article(99))  # a change elsewhere: the part is not rendered again
+    assert filled("test-scoped", 1) == first
+    scopes.changed(scopes.FEED)
     assert filled("test-scoped", 1) == b"<i>1:2</i>"
     assert filled("test-scoped", 2) == b"<i>2:3</i>"  # other arguments, other entry
     assert len(calls) == 3
+
+
+def test_a_part_that_names_no_scope_is_rendered_again_after_any_change():
+    calls = counting_part("test-unscoped")
+    first = filled("test-unscoped", 1)
+    assert filled("test-unscoped", 1) == first
+    scopes.changed(scopes.article(99))
+    assert filled("test-unscoped", 1) == b"<i>1:2</i>"
+    assert len(calls) == 2
+
+
+def test_a_part_with_a_scope_per_argument_renders_again_only_the_arguments_that_moved():
+    rendered = []
+
+    def render_many(request, args):
+        rendered.append(list(args))
+        return {arg: f"<b>{arg}:{len(rendered)}</b>" for arg in args}
+
+    live.register("test-per-arg", render_many, scope_of=lambda arg: scopes.comments(int(arg)))
+    page = "".join(live.marker("test-per-arg", pk) for pk in (1, 2, 3)).encode()
+    first = fill_in_a_request(page)
+    assert first == b"<b>1:1</b><b>2:1</b><b>3:1</b>"
+    assert fill_in_a_request(page) == first
+    scopes.changed(scopes.comments(2))
+    assert fill_in_a_request(page) == b"<b>1:1</b><b>2:2</b><b>3:1</b>"
+    assert rendered == [["1", "2", "3"], ["2"]]
+    assert live.dependencies(live.split(page))[0] == tuple(
+        sorted(scopes.comments(pk) for pk in (1, 2, 3))
+    )
 
 
 def test_each_language_has_its_own_rendering():
