@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +33,7 @@ from comments.models import (
     ModerationLogEntry,
     new_nonce,
 )
+from comments.poster import poster_record
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +61,6 @@ def blocked_phrases() -> dict[str, str]:
     return phrases
 
 
-def _is_blocked(ip_hash: str, email: str) -> bool:
-    blocked = Q(kind=BlockedAddress.Kind.IP, value=ip_hash)
-    if email:
-        blocked |= Q(kind=BlockedAddress.Kind.EMAIL, value=email)
-    return BlockedAddress.objects.filter(blocked).exists()
-
-
 def _screen(
     *,
     article: Article,
@@ -80,7 +74,8 @@ def _screen(
 ) -> tuple[str, list[str]]:
     """The status a new comment starts in, and the rules that decided it."""
     rules: list[str] = []
-    if _is_blocked(ip_hash, email):
+    record = poster_record(ip_hash=ip_hash, email=email, body=body, now=now)
+    if record.blocked:
         rules.append("blocked_address")
     if honeypot.strip():
         rules.append("honeypot")
@@ -95,15 +90,10 @@ def _screen(
     links = text.count_links(body)
     if links > settings.COMMENTS_MAX_LINKS:
         rules.append(f"links:{links}")
-    poster = Comment.objects.from_poster(ip_hash=ip_hash, email=email)
-    since = now - timedelta(hours=settings.COMMENTS_DUPLICATE_HOURS)
-    if poster.filter(created_at__gte=since).same_text_as(body).exists():
+    if record.posted_same_text:
         rules.append("duplicate")
-    # Counting stops just past the limit: a flooder's thousands of rows are never all read.
-    recent = poster.filter(created_at__gte=now - timedelta(hours=1))
-    last_hour = recent[: settings.COMMENTS_FLOOD_PER_HOUR + 1].count()
-    if last_hour >= settings.COMMENTS_FLOOD_PER_HOUR:
-        rules.append(f"flood:{last_hour + 1}")
+    if record.last_hour >= settings.COMMENTS_FLOOD_PER_HOUR:
+        rules.append(f"flood:{record.last_hour + 1}")
     if rules:
         return Comment.Status.PENDING, rules
 
@@ -112,7 +102,7 @@ def _screen(
     if not policy.safeguards_available():
         # Without the cache the rate limits count nothing: a flood could publish itself.
         return Comment.Status.PENDING, ["cache_unavailable"]
-    if poster.approved().exists():
+    if record.ever_approved:
         return Comment.Status.APPROVED, []
     return Comment.Status.PENDING, ["first_time"]
 

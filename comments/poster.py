@@ -1,0 +1,59 @@
+"""What the posting rules need to know about a poster, read in one query.
+
+A new comment is screened against four facts: whether the poster's address or e-mail is
+blocked, whether they posted the same text lately, how many comments they posted in the
+last hour and whether any of theirs was ever approved. Asked one by one they were four
+round trips and four statements for PostgreSQL to plan on every comment, a third of
+what a comment cost under a breaking-news flood; here each is still an ORM query (the
+same filters and indexes) and one SELECT asks them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import connections, router
+from django.db.models import Q, QuerySet
+
+from comments.models import BlockedAddress, Comment
+
+
+class PosterRecord(NamedTuple):
+    blocked: bool
+    posted_same_text: bool
+    last_hour: int  # counted up to just past COMMENTS_FLOOD_PER_HOUR
+    ever_approved: bool
+
+
+def poster_record(*, ip_hash: str, email: str, body: str, now: datetime) -> PosterRecord:
+    blocked = Q(kind=BlockedAddress.Kind.IP, value=ip_hash)
+    if email:
+        blocked |= Q(kind=BlockedAddress.Kind.EMAIL, value=email)
+    poster = Comment.objects.from_poster(ip_hash=ip_hash, email=email)
+    duplicate_since = now - timedelta(hours=settings.COMMENTS_DUPLICATE_HOURS)
+    # Counting stops just past the limit: a flooder's thousands of rows are never all read.
+    flood_limit = settings.COMMENTS_FLOOD_PER_HOUR + 1
+    alias = router.db_for_read(Comment)
+    parts = [
+        ("EXISTS({})", BlockedAddress.objects.filter(blocked).values("pk")[:1]),
+        ("EXISTS({})", poster.filter(created_at__gte=duplicate_since).same_text_as(body)
+         .values("pk")[:1]),
+        ("(SELECT COUNT(*) FROM ({}) AS recent)",
+         poster.filter(created_at__gte=now - timedelta(hours=1)).values("pk")[:flood_limit]),
+        ("EXISTS({})", poster.approved().values("pk")[:1]),
+    ]  # fmt: skip
+    columns, params = [], []
+    for template, queryset in parts:
+        sql, query_params = _compiled(queryset, alias)
+        columns.append(template.format(sql))
+        params.extend(query_params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        blocked_row, same, last_hour, approved = cursor.fetchone()
+    return PosterRecord(bool(blocked_row), bool(same), int(last_hour), bool(approved))
+
+
+def _compiled(queryset: QuerySet, alias: str) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using=alias).as_sql()
