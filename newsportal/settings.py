@@ -419,12 +419,12 @@ if REDIS_COUNTERS_URL:
 # cache: with Redis, or in development's single process; a production instance without
 # Redis stores no whole response (nginx in front still keeps them for EDGE_CACHE_SECONDS).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or not PRODUCTION) else 0)
-# A page whose scopes move many times a second (an article taking twenty comments a
-# second) may be rendered again at most once per this many seconds: meanwhile every
-# process serves the answer rendered last. Off (0) by default, so that a change made
-# through one app server is on the next page any server answers; an operator may set
-# 0.5 for a breaking-news spike (README, Caching), trading half a second of freshness.
-PAGE_RENEW_SECONDS = float(env_str("PAGE_RENEW_SECONDS", "") or 0)
+# A page in a flood of changes (rendered four times within two seconds: an article taking
+# twenty comments a second) is rendered again at most once per this many seconds:
+# meanwhile every process serves the answer rendered last. A page that changes now and
+# then is still on the next request any app server answers. 0 turns it off (the
+# development profile's default, so a developer sees every change at once).
+PAGE_RENEW_SECONDS = float(env_str("PAGE_RENEW_SECONDS", "") or (0.5 if PRODUCTION else 0))
 # Bytes of stored responses each process also keeps in its own memory (0: none).
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)
 # Which URL names are cached, with the query parameters each reads (newsportal/cache_policies.py).

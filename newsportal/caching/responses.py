@@ -107,6 +107,9 @@ class Entry(NamedTuple):
     live_scopes: tuple[str, ...] = ()  # what its live parts follow (live.dependencies)
     clock: int = 0  # and how often they may change by themselves (0: never)
     digest: str = ""  # of the versions: which rendering this is (see _digest)
+    # time.time() of this rendering and of the ones before it (the last FLOOD_RENDERS):
+    # whether the page is in a flood of changes (PAGE_RENEW_SECONDS).
+    renders: tuple[float, ...] = ()
 
 
 STORED_RESPONSES = Memory(max_bytes=settings.PAGE_CACHE_LOCAL_BYTES)
@@ -231,25 +234,48 @@ class Found(NamedTuple):
     renewed: bool = False  # rendered less than PAGE_RENEW_SECONDS ago: serve it as it is
 
 
+# A page rendered this many times within FLOOD_SECONDS is in a flood of changes (an article
+# taking twenty comments a second): it is then rendered again at most once per
+# PAGE_RENEW_SECONDS. A page that changes now and then is rendered on the next request.
+FLOOD_RENDERS = 4
+FLOOD_SECONDS = 2.0
+
+
+def _renewed(entry: Entry) -> bool:
+    """Rendered less than PAGE_RENEW_SECONDS ago (by any process) while in a flood of
+    changes: served as it is however often its scopes moved since. Decided from the entry
+    itself, so a process whose copy is that young asks the shared cache nothing."""
+    renew = settings.PAGE_RENEW_SECONDS
+    if renew <= 0 or len(entry.renders) < FLOOD_RENDERS:
+        return False
+    last = entry.renders[-1]
+    return time.time() - last < renew and last - entry.renders[-FLOOD_RENDERS] < FLOOD_SECONDS
+
+
+def _renders(previous: Entry | None) -> tuple[float, ...]:
+    """The rendering times a new rendering of ``previous``'s page carries."""
+    kept = previous.renders[-(FLOOD_RENDERS - 1) :] if previous is not None else ()
+    return (*kept, time.time())
+
+
 def _lookup(key: str) -> Found:
     """The stored answer and whether it is current.
 
     A stale copy in this process is compared with the shared one by digest first (a few
     bytes): while twenty comments a second keep an article's entry stale and one process
     renders it again, the others serve their own copy without fetching the shared one
-    (eighty kilobytes) on every request. The "renewed" mark (PAGE_RENEW_SECONDS) comes in
-    the same read."""
-    renewed_key = f"{key}:renewed" if settings.PAGE_RENEW_SECONDS > 0 else None
+    (eighty kilobytes) on every request. A copy younger than PAGE_RENEW_SECONDS is served
+    without even that."""
     local = STORED_RESPONSES.get(key)
     if local is not None:
         current, versions = _current(key, local)
         if current:
             return Found(local, True, versions)
-        marks = cache.get_many([f"{key}:digest", *filter(None, [renewed_key])])
-        if marks.get(f"{key}:digest") == _digest(local):
-            return Found(local, False, versions, renewed_key in marks)
-    found = cache.get_many([key, *filter(None, [renewed_key])])
-    shared = found.get(key)
+        if _renewed(local):
+            return Found(local, False, versions, True)
+        if cache.get_many([f"{key}:digest"]).get(f"{key}:digest") == _digest(local):
+            return Found(local, False, versions)
+    shared = cache.get(key)
     if shared is None:
         return Found(local, False, versions if local is not None else {})
     if not shared.digest:  # stored by an earlier release, without it
@@ -259,7 +285,7 @@ def _lookup(key: str) -> Found:
     STORED_RESPONSES.set(
         key, shared, size=sum(len(c) for c in shared.chunks if isinstance(c, bytes))
     )
-    return Found(shared, current, versions, not current and renewed_key in found)
+    return Found(shared, current, versions, not current and _renewed(shared))
 
 
 def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[bytes, str]:
@@ -289,8 +315,6 @@ def _store(key: str, entry: Entry, lifetime: int) -> None:
     size = sum(len(c) for c in entry.chunks if isinstance(c, bytes))
     lifetime = max(1, int(bounded(lifetime)))
     cache.set_many({key: entry, f"{key}:digest": _digest(entry)}, lifetime)
-    if settings.PAGE_RENEW_SECONDS > 0:
-        cache.set(f"{key}:renewed", 1, settings.PAGE_RENEW_SECONDS)
     STORED_RESPONSES.set(key, entry, size=size, timeout=lifetime)
 
 
@@ -342,8 +366,12 @@ class ResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def _render_and_store(self, request, policy: Policy, key: str, lifetime: int, stores: bool):
-        """The view's answer, its live parts filled; stored when it may be."""
+    def _render_and_store(
+        self, request, policy: Policy, key: str, lifetime: int, stores: bool,
+        previous: Entry | None = None,
+    ):  # fmt: skip
+        """The view's answer, its live parts filled; stored when it may be (``previous``:
+        the answer it replaces)."""
         with Recorder() as recorder:
             depends_on(*policy.scopes)
             response = self.get_response(request)
@@ -365,7 +393,10 @@ class ResponseCacheMiddleware:
             ]
             live_scopes, clock = live.dependencies(chunks)
             versions = dict(recorder)
-            entry = Entry(chunks, headers, versions, live_scopes, clock, versions_digest(versions))
+            entry = Entry(
+                chunks, headers, versions, live_scopes, clock, versions_digest(versions),
+                _renders(previous),
+            )  # fmt: skip
             _store(key, entry, lifetime)
         with translation.override(_language_of(request)):
             _set_content(response, live.fill(request, chunks))
@@ -392,14 +423,15 @@ class ResponseCacheMiddleware:
         key = _key(request, query)
         entry, current, versions, renewed = _lookup(key) if stores else Found(None, False, {})
         etag = None
-        renewing = None
+        renewing = previous = None
         if (
             entry is not None
             and not current
             and not renewed
             and cache.add(f"{key}:renewing", 1, RENEWING_SECONDS)
         ):
-            renewing, entry = f"{key}:renewing", None  # this request renders it again
+            # This request renders it again.
+            renewing, previous, entry = f"{key}:renewing", entry, None
         if entry is not None:  # current, or the previous one while another process renders
             content, etag = _filled(request, key, entry, versions)
             response = HttpResponse(content)
@@ -407,7 +439,7 @@ class ResponseCacheMiddleware:
                 response[name] = value
         else:
             try:
-                response = self._render_and_store(request, policy, key, lifetime, stores)
+                response = self._render_and_store(request, policy, key, lifetime, stores, previous)
             finally:
                 if renewing:
                     cache.delete(renewing)
