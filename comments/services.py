@@ -74,7 +74,7 @@ def _screen(
 ) -> tuple[str, list[str]]:
     """The status a new comment starts in, and the rules that decided it."""
     rules: list[str] = []
-    record = poster_record(article=article, ip_hash=ip_hash, email=email, body=body, now=now)
+    record = poster_record(ip_hash=ip_hash, email=email, body=body, now=now)
     if record.blocked:
         rules.append("blocked_address")
     if honeypot.strip():
