@@ -143,13 +143,18 @@ def edge_pages(marks: dict) -> list[dict]:
 
 def churn_pages(marks: dict) -> list[dict]:
     """The same pages, in Django alone and through nginx, while the newsroom writes; each
-    compared with its figure without churn."""
+    compared with the same page measured just before, without churn."""
     named = {page["name"]: page for page in pages(marks)}
-    alone = [{**named[name], "name": f"churn {name}", "churn": True, "base": name}
+    alone = [{**named[name], "name": f"churn {name}", "churn": True}
              for name in BREAKING_PAGES]  # fmt: skip
-    through = [{**named[name], "name": f"edge churn {name}", "via": "nginx", "churn": True,
-                "base": f"edge {name}"} for name in BREAKING_PAGES]  # fmt: skip
+    through = [{**named[name], "name": f"edge churn {name}", "via": "nginx", "churn": True}
+               for name in BREAKING_PAGES]  # fmt: skip
     return alone + through
+
+
+def quiet_twin(page: dict) -> dict:
+    """``page`` without churn, measured just before it: its figure to compare with."""
+    return {**page, "name": f"before {page['name']}", "churn": False, "twin": True}
 
 
 def chosen_pages(marks: dict, only: list[str] | None, *, breaking: bool = False) -> list[dict]:
@@ -229,13 +234,21 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
         if breaking:
             churning = [p for p in churn_pages(marks) if wanted(p["name"], only)]
             if churning:
-                # One newsroom for the whole group (no ceiling measured while it writes).
-                budget = len(churning) * (seconds + 5) + 15
-                results["churn"] = with_newsroom(
-                    server, marks, budget, lambda: [measure(p) for p in churning]
-                )
+                # Each page measured without churn, then at once with the newsroom writing
+                # (a newsroom of its own): the pair is seconds apart, so the machine's drift
+                # over a run (the ceiling moves by 15-25%) is not taken for churn's effect.
+                newsrooms, measured = [], []
+                for page in churning:
+                    twin = quiet_twin(page)
+                    measure(twin)
+                    newsrooms.append(with_newsroom(
+                        server, marks, seconds + 15,
+                        lambda page=page, twin=twin: measure({**page, "base": twin["name"]}),
+                    ))  # fmt: skip
+                    measured += [twin, page]
+                results["churn"] = newsroom_totals(newsrooms)
                 print(f"  {label}: newsroom {results['churn']}")
-                ceiling_after(churning)
+                ceiling_after(measured)
             if wanted("stampede", only):
                 results["stampede"] = measure_stampede(nginx, counter, marks, tag)
             if wanted("freshness", only) and (fresh := measure_freshness(server, nginx, marks)):
@@ -283,6 +296,24 @@ def with_newsroom(server: Gunicorn, marks: dict, budget: float, measure) -> dict
         print(f"  bench.newsroom churn failed (exit {process.returncode}); see above")
         return {"failed": True, "comments_per_second": 0, "flash_items": 0}
     return json.loads(lines[-1])
+
+
+def newsroom_totals(runs: list[dict]) -> dict:
+    """The newsrooms of the churn rows as one: what they published over the time they ran
+    (any failed: the rows count for nothing)."""
+    if not runs or any(run.get("failed") for run in runs):
+        return {"failed": True, "comments_per_second": 0, "flash_items": 0}
+    seconds = sum(run["seconds"] for run in runs)
+    published = sum(run["comments_published"] for run in runs)
+    return {
+        "seconds": round(seconds, 1),
+        "comments_published": published,
+        "held_then_approved": sum(run["held_then_approved"] for run in runs),
+        "flash_items": sum(run["flash_items"] for run in runs),
+        "comments_per_second": round(published / seconds, 1) if seconds else 0,
+        "most_late_s": max(run["most_late_s"] for run in runs),
+        "newsrooms": len(runs),
+    }
 
 
 def measure_stampede(nginx: edge.Nginx, counter: edge.UpstreamCounter, marks: dict,
@@ -377,7 +408,7 @@ def measure_page(base: str, page: dict, seconds: int, wrk: str, *,
         "non_2xx_3xx": result.non_2xx_3xx, "queries": min(counted) if counted else None,
         "queries_most": max(counted) if counted else None, "requests": result.requests,
         "via": page.get("via", "gunicorn"), "churn": page.get("churn", False),
-        "base": page.get("base"),
+        "base": page.get("base"), "twin": page.get("twin", False),
         "upstream": counter.count(tag) if through_nginx and counter else None,
     }  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from bench.load import parse_wrk
 from bench.report import churn_shares, evaluate
-from bench.run import ceiling_of, chosen_pages
+from bench.run import ceiling_of, chosen_pages, churn_pages, newsroom_totals, quiet_twin
 
 
 def page(rps, p50=10.0, queries=0):
@@ -148,6 +148,39 @@ def breaking_run(*, edge=12.0, churn=(0.9, 11.0), pace=20.0, stampede=(1, 1), fr
 def test_churn_rows_are_compared_with_the_same_page_without_churn():
     shares = {(via, page): round(share, 3) for via, page, share in churn_shares(breaking_run())}
     assert shares == {("gunicorn", "home"): 0.9, ("nginx", "edge home"): round(11 / 12, 3)}
+
+
+def test_each_churn_row_has_a_quiet_twin_measured_just_before_it():
+    marks = {
+        "articles": {"zero": "/a/0/", "fifty": "/a/50/", "five_hundred": "/a/500/"},
+        "category": "agores", "category_pages": 3, "tag": "t", "search_word": "λέξη",
+    }  # fmt: skip
+    for page in churn_pages(marks):
+        twin = quiet_twin(page)
+        assert twin["path"] == page["path"]
+        assert twin.get("via") == page.get("via")
+        assert twin["name"] == f"before {page['name']}"
+        assert twin["twin"]
+        assert not twin["churn"]
+
+
+def test_a_quiet_twin_through_nginx_is_not_an_edge_row():
+    run_ = breaking_run()
+    run_["pages"]["before edge churn home"] = {**page(3.0 * 1000.0), "via": "nginx",
+                                               "twin": True}  # fmt: skip
+    targets = by_name(evaluate({"runs": [run_]}))
+    assert targets["edge hits >= 10x the ceiling"]["pass"]  # its 3x is not judged here
+
+
+def test_the_churn_rows_newsrooms_are_added_up():
+    one = {"seconds": 10.0, "comments_published": 200, "held_then_approved": 25,
+           "flash_items": 10, "comments_per_second": 20.0, "most_late_s": 0.01}  # fmt: skip
+    slow = {**one, "comments_published": 100, "most_late_s": 0.5}
+    totals = newsroom_totals([one, slow])
+    assert totals["comments_per_second"] == 15.0
+    assert (totals["flash_items"], totals["most_late_s"], totals["newsrooms"]) == (20, 0.5, 2)
+    assert newsroom_totals([one, {"failed": True}])["failed"]
+    assert newsroom_totals([])["failed"]
 
 
 def test_breaking_news_targets_pass_on_good_figures():
