@@ -128,7 +128,10 @@ def churn_shares(run) -> list[tuple[str, str, float | None]]:
             continue
         base = run["pages"].get(result.get("base"))
         share = result["ratio"] / base["ratio"] if base and base.get("ratio") else None
-        shares.append((result.get("via", "gunicorn"), result["base"], share))
+        # Named as the page without churn ("home", "edge home"), also when the base is
+        # its quiet twin ("before edge churn home").
+        page = result["base"].removeprefix("before ").replace("churn ", "")
+        shares.append((result.get("via", "gunicorn"), page, share))
     return shares
 
 
