@@ -1,11 +1,11 @@
-"""What the posting rules need to know about a poster, read in one query.
+"""What the posting rules need to know about a poster first, read in one query.
 
-A new comment is screened against four facts: whether the poster's address or e-mail is
-blocked, whether they posted the same text lately, how many comments they posted in the
-last hour and whether any of theirs was ever approved. Asked one by one they were four
-round trips and four statements for PostgreSQL to plan on every comment, a third of
-what a comment cost under a breaking-news flood; here each is still an ORM query (the
-same filters and indexes) and one SELECT asks them all.
+A new comment is screened against three facts about its poster: whether their address
+or e-mail is blocked, whether they posted the same text lately, and how many comments
+they posted in the last hour. Asked one by one they were three round trips and three
+statements for PostgreSQL to plan on every comment; here each is still an ORM query (the
+same filters and indexes) and one SELECT asks them all. Whether any of the poster's
+comments was ever approved is asked apart, and only when no rule held the comment.
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ class PosterRecord(NamedTuple):
     blocked: bool
     posted_same_text: bool
     last_hour: int  # counted up to just past COMMENTS_FLOOD_PER_HOUR
-    ever_approved: bool
 
 
 def poster_record(*, ip_hash: str, email: str, body: str, now: datetime) -> PosterRecord:
-    """The four facts about a poster (their comments on any article count)."""
+    """The facts about a poster (their comments on any article count). Whether any of
+    theirs was ever approved is not among them: with no index of approvals by address it
+    walks a busy address's every comment, so it is asked only when it decides (services)."""
     blocked = Q(kind=BlockedAddress.Kind.IP, value=ip_hash)
     if email:
         blocked |= Q(kind=BlockedAddress.Kind.EMAIL, value=email)
@@ -37,13 +38,17 @@ def poster_record(*, ip_hash: str, email: str, body: str, now: datetime) -> Post
     # Counting stops just past the limit: a flooder's thousands of rows are never all read.
     flood_limit = settings.COMMENTS_FLOOD_PER_HOUR + 1
     alias = router.db_for_read(Comment)
+    # The EXISTS questions unordered, as exists() asks them (with the model's ordering
+    # PostgreSQL walked a busy address's every comment by date to find one by its text);
+    # the last hour counted in date order, as count() keeps a slice's ordering (through
+    # the address's index by date, never a scan of the table).
+    unordered = poster.order_by()
     parts = [
-        ("EXISTS({})", BlockedAddress.objects.filter(blocked).values("pk")[:1]),
-        ("EXISTS({})", poster.filter(created_at__gte=duplicate_since).same_text_as(body)
+        ("EXISTS({})", BlockedAddress.objects.filter(blocked).order_by().values("pk")[:1]),
+        ("EXISTS({})", unordered.filter(created_at__gte=duplicate_since).same_text_as(body)
          .values("pk")[:1]),
         ("(SELECT COUNT(*) FROM ({}) AS recent)",
          poster.filter(created_at__gte=now - timedelta(hours=1)).values("pk")[:flood_limit]),
-        ("EXISTS({})", poster.approved().values("pk")[:1]),
     ]  # fmt: skip
     columns, params = [], []
     for template, queryset in parts:
@@ -55,8 +60,8 @@ def poster_record(*, ip_hash: str, email: str, body: str, now: datetime) -> Post
         # value stays a query parameter. (As annotations of one row the ORM took longer to
         # compile the four than to run them apart.)
         cursor.execute(f"SELECT {', '.join(columns)}", params)  # nosemgrep
-        blocked_row, same, last_hour, approved = cursor.fetchone()
-    return PosterRecord(bool(blocked_row), bool(same), int(last_hour), bool(approved))
+        blocked_row, same, last_hour = cursor.fetchone()
+    return PosterRecord(bool(blocked_row), bool(same), int(last_hour))
 
 
 def _compiled(queryset: QuerySet, alias: str) -> tuple[str, tuple]:

@@ -102,7 +102,7 @@ def _screen(
     if not policy.safeguards_available():
         # Without the cache the rate limits count nothing: a flood could publish itself.
         return Comment.Status.PENDING, ["cache_unavailable"]
-    if record.ever_approved:
+    if Comment.objects.from_poster(ip_hash=ip_hash, email=email).approved().exists():
         return Comment.Status.APPROVED, []
     return Comment.Status.PENDING, ["first_time"]
 

@@ -167,23 +167,24 @@ def _rendered_by_argument(request, name: str, args: list[str]) -> dict[str, str]
     """A part whose each argument follows one scope: what this process kept of it, with
     the arguments whose scope moved rendered again (one comment re-reads one count of a
     page's forty)."""
+    key = (name, translation.get_language(), *args)
+    generation = _GENERATIONS.get(name, 0)
+    since = versions.unchanged_since()
+    kept = FILLED_PARTS.get(key)
+    if kept is not None and kept[0] == generation and since is not None and kept[1] == since:
+        return kept[3]  # nothing changed anywhere since: no version to compare
     scope_of = _SCOPE_OF[name]
     shown = {arg: scope_of(arg) for arg in args}
     current = versions.versions_of([scope for scope in shown.values() if scope])
     state = {arg: current.get(scope) for arg, scope in shown.items()}
-    key = (name, translation.get_language(), *args)
-    generation = _GENERATIONS.get(name, 0)
-    kept = FILLED_PARTS.get(key)
     if kept is not None and kept[0] == generation:
-        moved = [arg for arg in args if kept[1].get(arg) != state[arg]]
-        if not moved:
-            return kept[2]
-        html = {**kept[2], **_RENDERERS[name](request, moved)}
+        moved = [arg for arg in args if kept[2].get(arg) != state[arg]]
+        html = {**kept[3], **_RENDERERS[name](request, moved)} if moved else kept[3]
     else:
         html = _RENDERERS[name](request, args)
     size = size_of(key) + sum(len(arg) + len(text) for arg, text in html.items()) * 4
     timeout = bounded(_CLOCKS.get(name) or None)
-    FILLED_PARTS.set(key, (generation, state, html), size=size, timeout=timeout)
+    FILLED_PARTS.set(key, (generation, since, state, html), size=size, timeout=timeout)
     return html
 
 
