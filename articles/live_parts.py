@@ -48,18 +48,20 @@ def comments_changed(article_id: int) -> None:
     transaction.on_commit(lambda: comment_counts.forget(article_id))
 
 
+def _count_link_target(arg: str) -> tuple[int, str] | None:
+    """The article and the address of a card's count marker ("<pk> <url>")."""
+    pk, _, url = arg.partition(" ")
+    return (int(pk), url) if pk.isdigit() else None
+
+
 def _count_link_scope(arg: str) -> str | None:
-    """A card's count follows its article's comments ("<pk> <url>")."""
-    pk, _, _url = arg.partition(" ")
-    return scopes.comments(int(pk)) if pk.isdigit() else None
+    """A card's count follows its article's comments."""
+    target = _count_link_target(arg)
+    return scopes.comments(target[0]) if target else None
 
 
 def _comment_count_links(request, args: list[str]) -> dict[str, str]:
-    wanted = {}
-    for arg in args:
-        pk, _, url = arg.partition(" ")
-        if pk.isdigit():
-            wanted[arg] = (int(pk), url)
+    wanted = {arg: target for arg in args if (target := _count_link_target(arg))}
     counts = shown_comment_counts(sorted({pk for pk, _ in wanted.values()}))
     return {
         arg: rendering.comment_count_html(counts.get(pk, 0), url)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from comments.models import BlockedAddress, Comment
 
@@ -52,17 +52,13 @@ def poster_record(*, ip_hash: str, email: str, body: str, now: datetime) -> Post
     ]  # fmt: skip
     columns, params = [], []
     for template, queryset in parts:
-        sql, query_params = _compiled(queryset, alias)
+        sql, query_params = queryset.query.get_compiler(using=alias).as_sql()
         columns.append(template.format(sql))
         params.extend(query_params)
     with connections[alias].cursor() as cursor:
         # The text joined here is the ORM's own compiled SQL of the querysets above; every
         # value stays a query parameter. (As annotations of one row the ORM took longer to
-        # compile the four than to run them apart.)
+        # compile them than to run them apart.)
         cursor.execute(f"SELECT {', '.join(columns)}", params)  # nosemgrep
         blocked_row, same, last_hour = cursor.fetchone()
     return PosterRecord(bool(blocked_row), bool(same), int(last_hour))
-
-
-def _compiled(queryset: QuerySet, alias: str) -> tuple[str, tuple]:
-    return queryset.query.get_compiler(using=alias).as_sql()

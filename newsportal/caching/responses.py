@@ -231,7 +231,7 @@ class Found(NamedTuple):
     entry: Entry | None  # the stored answer (or the previous one, when not current)
     current: bool
     versions: dict[str, str]  # of its scopes and its live parts, as read now
-    renewed: bool = False  # rendered less than PAGE_RENEW_SECONDS ago: serve it as it is
+    renewed: bool = False  # in a flood of changes and renewed lately: serve it as it is
 
 
 # A page rendered this many times within FLOOD_SECONDS is in a flood of changes (an article
@@ -273,7 +273,8 @@ def _lookup(key: str) -> Found:
             return Found(local, True, versions)
         if _renewed(local):
             return Found(local, False, versions, True)
-        if cache.get_many([f"{key}:digest"]).get(f"{key}:digest") == _digest(local):
+        digest_key = f"{key}:digest"
+        if cache.get_many([digest_key]).get(digest_key) == _digest(local):
             return Found(local, False, versions)
     shared = cache.get(key)
     if shared is None:
