@@ -241,15 +241,21 @@ FLOOD_RENDERS = 4
 FLOOD_SECONDS = 2.0
 
 
+def _in_a_flood(times: tuple[float, ...]) -> bool:
+    """``times`` (of renderings or fillings) show a flood of changes, FLOOD_RENDERS within
+    FLOOD_SECONDS, and the last is younger than PAGE_RENEW_SECONDS."""
+    renew = settings.PAGE_RENEW_SECONDS
+    if renew <= 0 or len(times) < FLOOD_RENDERS:
+        return False
+    last = times[-1]
+    return time.time() - last < renew and last - times[-FLOOD_RENDERS] < FLOOD_SECONDS
+
+
 def _renewed(entry: Entry) -> bool:
     """Rendered less than PAGE_RENEW_SECONDS ago (by any process) while in a flood of
     changes: served as it is however often its scopes moved since. Decided from the entry
     itself, so a process whose copy is that young asks the shared cache nothing."""
-    renew = settings.PAGE_RENEW_SECONDS
-    if renew <= 0 or len(entry.renders) < FLOOD_RENDERS:
-        return False
-    last = entry.renders[-1]
-    return time.time() - last < renew and last - entry.renders[-FLOOD_RENDERS] < FLOOD_SECONDS
+    return _in_a_flood(entry.renders)
 
 
 def _renders(previous: Entry | None) -> tuple[float, ...]:
@@ -289,21 +295,45 @@ def _lookup(key: str) -> Found:
     return Found(shared, current, versions, not current and _renewed(shared))
 
 
+# The last filling of each stored answer in this process: the digest of the rendering it
+# filled, the state of the live parts it was filled for, and the times of the last
+# FLOOD_RENDERS fillings of that rendering.
+_LAST_FILLED: dict[str, tuple[str, tuple, tuple[float, ...]]] = {}
+
+
 def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[bytes, str]:
-    """The entry with its live parts filled, and its ETag: kept per state of the parts."""
+    """The entry with its live parts filled, and its ETag: kept per state of the parts.
+
+    A page whose live parts are in a flood of changes (the home page showing the count of
+    an article taking twenty comments a second) is filled again at most once per
+    PAGE_RENEW_SECONDS, as a page in a flood is rendered: each filling reads the moved
+    counter and joins and hashes the whole page again."""
+    digest = _digest(entry)
     state = (
         key,
-        _digest(entry),
+        digest,
         tuple(versions.get(scope, "") for scope in entry.live_scopes),
         int(time.time() // entry.clock) if entry.clock else 0,
     )
     filled = FILLED_RESPONSES.get(state)
-    if filled is None:
-        with translation.override(_language_of(request)):
-            content = live.fill(request, entry.chunks)
-        filled = (content, weak_etag(content))
-        if entry.live_scopes or not live.has_markers(content):
-            FILLED_RESPONSES.set(state, filled, size=len(content))
+    if filled is not None:
+        return filled
+    last = _LAST_FILLED.get(key)
+    if last is not None and last[0] != digest:
+        last = None  # another rendering: filled at once
+    if last is not None and _in_a_flood(last[2]):
+        kept = FILLED_RESPONSES.get(last[1])
+        if kept is not None:
+            return kept
+    with translation.override(_language_of(request)):
+        content = live.fill(request, entry.chunks)
+    filled = (content, weak_etag(content))
+    if entry.live_scopes or not live.has_markers(content):
+        FILLED_RESPONSES.set(state, filled, size=len(content))
+        if len(_LAST_FILLED) >= FOUND_CURRENT_LIMIT:
+            _LAST_FILLED.clear()
+        times = last[2][-(FLOOD_RENDERS - 1) :] if last is not None else ()
+        _LAST_FILLED[key] = (digest, state, (*times, time.time()))
     return filled
 
 

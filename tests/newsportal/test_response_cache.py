@@ -418,6 +418,39 @@ def test_a_page_changing_many_times_a_second_is_rendered_at_most_once_per_renewa
         assert "Νέος τίτλος" in client.get(url).content.decode()
 
 
+def test_counts_in_a_flood_of_comments_are_filled_in_at_most_once_per_renewal(
+    client, site, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.utils import timezone
+
+    settings.PAGE_RENEW_SECONDS = 0.5  # the production profile's
+    a = site["a"]
+    link = f'{a.get_absolute_url()}#comments">'
+
+    def approve(number):
+        waiting = CommentFactory(article=a, status=Comment.Status.PENDING, body=f"Σχόλιο {number}")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.approve_comment(comment=waiting, moderator=UserFactory())
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get("/")  # rendered and stored
+        client.get("/")  # the stored answer's first filling
+        for number in range(1, responses.FLOOD_RENDERS):  # each shown at once: no flood yet
+            traveller.shift(0.1)
+            approve(number)
+            assert f"{link}{number} σχόλι" in client.get("/").content.decode()
+        # Four fillings within a second: the next comment's count waits for the renewal,
+        # and the page is sent as filled last, its counter not read.
+        traveller.shift(0.1)
+        approve(responses.FLOOD_RENDERS)
+        with django_assert_num_queries(0):
+            home = client.get("/").content.decode()
+        assert f"{link}{responses.FLOOD_RENDERS - 1} σχόλια" in home
+        traveller.shift(0.6)
+        assert f"{link}{responses.FLOOD_RENDERS} σχόλια" in client.get("/").content.decode()
+
+
 def test_a_copy_younger_than_the_renewal_is_served_without_asking_the_shared_cache(
     client, site, settings, django_capture_on_commit_callbacks
 ):
