@@ -97,3 +97,19 @@ def probe(url: str, headers: dict | None = None) -> tuple[int, dict]:
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers)
+
+
+def combined(results: list[Result]) -> Result:
+    """Several wrk runs of one page as one: their requests over their time, the median of
+    their p50s, the worst p99."""
+    requests = sum(result.requests for result in results)
+    seconds = sum(r.requests / r.requests_per_second for r in results if r.requests_per_second)
+    p50s = sorted(result.p50_ms for result in results)
+    return Result(
+        requests_per_second=requests / seconds if seconds else 0.0,
+        p50_ms=p50s[len(p50s) // 2],
+        p99_ms=max(result.p99_ms for result in results),
+        errors=sum(result.errors for result in results),
+        non_2xx_3xx=sum(result.non_2xx_3xx for result in results),
+        requests=requests,
+    )

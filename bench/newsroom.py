@@ -5,9 +5,11 @@ the paths editors, moderators and readers use: ``comments.services`` for comment
 ``articles.services.save_article`` for an article edit, the model's ``full_clean()`` and
 ``save()`` for a flash item (what the admin does).
 
-- ``python -m bench.newsroom churn SECONDS ARTICLE_ID``: a flash item every second and
-  twenty comments published a second on the article (post-moderated for the while;
-  held ones approved at once), for SECONDS at most or until SIGTERM;
+- ``python -m bench.newsroom churn SECONDS ARTICLE_ID [held]``: a flash item every second
+  and twenty comments published a second on the article (post-moderated for the while;
+  held ones approved at once), for SECONDS at most or until SIGTERM. SIGUSR1 holds the
+  writing, SIGUSR2 takes it up again (``held``: held from the start), so a page can be
+  measured in windows with and without churn; the pace counts the writing time only;
 - ``python -m bench.newsroom freshness EDGE_URL EDIT_ID COMMENT_ID COUNT``: COUNT
   changes one after another (a headline edit, a flash item, an approved comment), each
   followed by anonymous requests through nginx until one shows it.
@@ -54,11 +56,22 @@ FLASH_TEXT = "Έκτακτο δελτίο μέτρησης"
 GIVE_UP_AFTER = 10.0
 
 _stop = False
+_held = False
 
 
 def _on_term(signum, frame):
     global _stop
     _stop = True
+
+
+def _on_hold(signum, frame):
+    global _held
+    _held = True
+
+
+def _on_write(signum, frame):
+    global _held
+    _held = False
 
 
 def moderator():
@@ -92,8 +105,12 @@ def post_flash(text: str) -> FlashItem:
     return item
 
 
-def churn(seconds: float, article_id: int) -> dict:
+def churn(seconds: float, article_id: int, *, held: bool = False) -> dict:
+    global _held
+    _held = held
     signal.signal(signal.SIGTERM, _on_term)
+    signal.signal(signal.SIGUSR1, _on_hold)
+    signal.signal(signal.SIGUSR2, _on_write)
     left = FlashItem.objects.filter(text__startswith=FLASH_TEXT).values_list("pk", flat=True)
     clean_up([article_id], list(left))
     article = Article.objects.get(pk=article_id)
@@ -108,9 +125,19 @@ def churn(seconds: float, article_id: int) -> dict:
     reader = secrets.token_hex(32)
     started = time.monotonic()
     index = flashes = 0
+    # Seconds spent writing before the current stretch, and when that stretch began: the
+    # schedule follows the writing time, so a held newsroom owes nothing when it resumes.
+    written, stretch = 0.0, None
     try:
         while not _stop and time.monotonic() - started < seconds:
-            now = time.monotonic() - started
+            if _held:
+                if stretch is not None:
+                    written, stretch = written + time.monotonic() - stretch, None
+                time.sleep(0.005)
+                continue
+            if stretch is None:
+                stretch = time.monotonic()
+            now = written + time.monotonic() - stretch
             due_comment = index / COMMENTS_PER_SECOND
             due_flash = flashes * FLASH_EVERY
             due = min(due_comment, due_flash)
@@ -135,7 +162,7 @@ def churn(seconds: float, article_id: int) -> dict:
                 held += 1
             published += 1
     finally:
-        elapsed = time.monotonic() - started
+        elapsed = written + (time.monotonic() - stretch if stretch is not None else 0.0)
         Article.objects.filter(pk=article_id).update(comment_moderation=before_mode)
         scopes.changed(scopes.article(article_id), scopes.comments(article_id))
         clean_up([article_id], flash_ids)
@@ -221,7 +248,7 @@ def freshness(edge: str, edit_id: int, comment_id: int, count: int) -> dict:
 
 def main(argv: list[str]) -> int:
     if argv[0] == "churn":
-        result = churn(float(argv[1]), int(argv[2]))
+        result = churn(float(argv[1]), int(argv[2]), held=argv[3:] == ["held"])
     elif argv[0] == "freshness":
         result = freshness(argv[1], int(argv[2]), int(argv[3]), int(argv[4]))
     else:

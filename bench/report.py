@@ -121,7 +121,7 @@ COLD_ARTICLE_MS = 12.0
 
 def churn_shares(run) -> list[tuple[str, str, float | None]]:
     """(via, page, churn ratio over no-churn ratio) for each churn row of a run: its base
-    is the same page measured just before without churn (bench/run.py, quiet_twin)."""
+    is the same page without churn, measured in alternating windows (bench/churn.py)."""
     shares = []
     for result in run["pages"].values():
         if not result.get("churn"):
@@ -129,8 +129,8 @@ def churn_shares(run) -> list[tuple[str, str, float | None]]:
         base = run["pages"].get(result.get("base"))
         share = result["ratio"] / base["ratio"] if base and base.get("ratio") else None
         # Named as the page without churn ("home", "edge home"), also when the base is
-        # its quiet twin ("before edge churn home").
-        page = result["base"].removeprefix("before ").replace("churn ", "")
+        # its quiet twin ("edge quiet home").
+        page = result["base"].replace("quiet ", "", 1)
         shares.append((result.get("via", "gunicorn"), page, share))
     return shares
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import datagen, edge, load
+from bench import churn, datagen, edge, load
 from bench.comment_posts import prepare_comment_posts
 from bench.server import Gunicorn
 from newsportal.pg_tools import create_database
@@ -143,7 +143,7 @@ def edge_pages(marks: dict) -> list[dict]:
 
 def churn_pages(marks: dict) -> list[dict]:
     """The same pages, in Django alone and through nginx, while the newsroom writes; each
-    compared with the same page measured just before, without churn."""
+    compared with its quiet twin, measured in windows alternating with it."""
     named = {page["name"]: page for page in pages(marks)}
     alone = [{**named[name], "name": f"churn {name}", "churn": True}
              for name in BREAKING_PAGES]  # fmt: skip
@@ -153,8 +153,10 @@ def churn_pages(marks: dict) -> list[dict]:
 
 
 def quiet_twin(page: dict) -> dict:
-    """``page`` without churn, measured just before it: its figure to compare with."""
-    return {**page, "name": f"before {page['name']}", "churn": False, "twin": True}
+    """``page`` without churn ("churn home": "quiet home"), measured in windows alternating
+    with it (bench/churn.py): its figure to compare with."""
+    return {**page, "name": page["name"].replace("churn ", "quiet ", 1), "churn": False,
+            "twin": True}  # fmt: skip
 
 
 def chosen_pages(marks: dict, only: list[str] | None, *, breaking: bool = False) -> list[dict]:
@@ -196,17 +198,20 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                 media_root=media_root, out=OUT))  # fmt: skip
         bases = {"gunicorn": server.url, "nginx": nginx.url if nginx else None}
 
+        def show(name: str, result: dict) -> None:
+            upstream = result.get("upstream")
+            print(
+                f"  {label}: {name:<30} {result['rps']:8.0f} req/s  "
+                f"p50 {result['p50_ms']:.1f} ms  queries {result['queries']}"
+                + ("" if upstream is None else f"  upstream {upstream}")
+            )
+
         def measure(page: dict) -> dict:
             base = bases[page.get("via", "gunicorn")]
             page_tag = f"{tag}-{len(results['pages'])}"
             result = measure_page(base, page, seconds, wrk, counter=counter, tag=page_tag)
             results["pages"][page["name"]] = result
-            upstream = result.get("upstream")
-            print(
-                f"  {label}: {page['name']:<30} {result['rps']:8.0f} req/s  "
-                f"p50 {result['p50_ms']:.1f} ms  queries {result['queries']}"
-                + ("" if upstream is None else f"  upstream {upstream}")
-            )
+            show(page["name"], result)
             return result
 
         # The machine is shared and its speed drifts during a run (the ceiling moved by
@@ -234,19 +239,27 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
         if breaking:
             churning = [p for p in churn_pages(marks) if wanted(p["name"], only)]
             if churning:
-                # Each page measured without churn, then at once with the newsroom writing
-                # (a newsroom of its own): the pair is seconds apart, so the machine's drift
-                # over a run (the ceiling moves by 15-25%) is not taken for churn's effect.
+                # Each page without churn and with the newsroom writing (a newsroom of its
+                # own), in alternating windows (bench/churn.py): the machine's drift over a
+                # run (the ceiling moves by 15-25%) is not taken for churn's effect.
                 newsrooms, measured = [], []
+                busy_article = article_id(marks["articles"]["fifty"])
+                budget = len(churn.WINDOWS) * (churn.window_seconds(seconds) + 5) + 60
                 for page in churning:
                     twin = quiet_twin(page)
-                    measure(twin)
-                    newsrooms.append(with_newsroom(
-                        server, marks, seconds + 15,
-                        lambda page=page, twin=twin: measure({**page, "base": twin["name"]}),
-                    ))  # fmt: skip
+                    page = {**page, "base": twin["name"]}
+                    base = bases[page.get("via", "gunicorn")]
+                    with churn.Newsroom(server.env, busy_article, budget) as newsroom:
+                        pair = measure_under_churn(
+                            base, twin, page, seconds, wrk, newsroom, counter=counter,
+                            tag=f"{tag}-{len(results['pages'])}",
+                        )  # fmt: skip
+                    for row, result in zip((twin, page), pair, strict=True):
+                        results["pages"][row["name"]] = result
+                        show(row["name"], result)
+                    newsrooms.append(newsroom.figures)
                     measured += [twin, page]
-                results["churn"] = newsroom_totals(newsrooms)
+                results["churn"] = churn.newsroom_totals(newsrooms)
                 print(f"  {label}: newsroom {results['churn']}")
                 ceiling_after(measured)
             if wanted("stampede", only):
@@ -272,48 +285,6 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
 
 def article_id(path: str) -> int:
     return int(path.split("/articles/")[1].split("/")[0])
-
-
-def with_newsroom(server: Gunicorn, marks: dict, budget: float, measure) -> dict:
-    """Run ``measure()`` while bench/newsroom.py posts a flash item a second and publishes
-    twenty comments a second on the measured article; the newsroom's own figures."""
-    pk = article_id(marks["articles"]["fifty"])
-    process = subprocess.Popen(  # noqa: S603 - fixed command line
-        [PYTHON, "-m", "bench.newsroom", "churn", str(budget), str(pk)],
-        cwd=ROOT, env=server.env, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        if process.stdout.readline().strip() != "ready":
-            raise RuntimeError("bench.newsroom churn did not start")
-        time.sleep(1)  # a second of churn before the first request
-        measure()
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=300)
-    lines = output.strip().splitlines()
-    if process.returncode or not lines:
-        # The rows are measured; without the newsroom's figures they count for nothing.
-        print(f"  bench.newsroom churn failed (exit {process.returncode}); see above")
-        return {"failed": True, "comments_per_second": 0, "flash_items": 0}
-    return json.loads(lines[-1])
-
-
-def newsroom_totals(runs: list[dict]) -> dict:
-    """The newsrooms of the churn rows as one: what they published over the time they ran
-    (any failed: the rows count for nothing)."""
-    if not runs or any(run.get("failed") for run in runs):
-        return {"failed": True, "comments_per_second": 0, "flash_items": 0}
-    seconds = sum(run["seconds"] for run in runs)
-    published = sum(run["comments_published"] for run in runs)
-    return {
-        "seconds": round(seconds, 1),
-        "comments_published": published,
-        "held_then_approved": sum(run["held_then_approved"] for run in runs),
-        "flash_items": sum(run["flash_items"] for run in runs),
-        "comments_per_second": round(published / seconds, 1) if seconds else 0,
-        "most_late_s": max(run["most_late_s"] for run in runs),
-        "newsrooms": len(runs),
-    }
 
 
 def measure_stampede(nginx: edge.Nginx, counter: edge.UpstreamCounter, marks: dict,
@@ -379,8 +350,9 @@ def ceiling_of(samples: list[dict]) -> dict:
     }
 
 
-def measure_page(base: str, page: dict, seconds: int, wrk: str, *,
-                 counter: edge.UpstreamCounter | None = None, tag: str = "") -> dict:  # fmt: skip
+def prepared(base: str, page: dict) -> tuple[str, dict, int, list[int]]:
+    """The page's URL, the headers wrk sends, its status, and the queries of a few
+    requests once every worker is warm."""
     url = base + page["path"]
     headers = {}
     status, response_headers = load.probe(url)
@@ -391,26 +363,56 @@ def measure_page(base: str, page: dict, seconds: int, wrk: str, *,
     for _ in range(WARM_UP_REQUESTS):
         load.probe(url, headers)
     counted = []
-    through_nginx = page.get("via") == "nginx"
-    for _ in range(0 if through_nginx else COUNTED_REQUESTS):
+    for _ in range(0 if page.get("via") == "nginx" else COUNTED_REQUESTS):
         status, response_headers = load.probe(url, headers)
         if response_headers.get("X-Queries") is not None:
             counted.append(int(response_headers["X-Queries"]))
-    if through_nginx and counter:
-        # Through nginx: how many of wrk's requests reached gunicorn, not queries.
-        headers = {**headers, edge.TAG_HEADER: tag}
-    result = load.run_wrk(
-        wrk, url, seconds, headers=headers, connections=page.get("connections", load.CONNECTIONS)
-    )
+    return url, headers, status, counted
+
+
+def figures(page: dict, status: int, counted: list[int], result: load.Result,
+            upstream: int | None) -> dict:  # fmt: skip
     return {
         "path": page["path"], "status": status, "rps": result.requests_per_second,
         "p50_ms": result.p50_ms, "p99_ms": result.p99_ms, "errors": result.errors,
         "non_2xx_3xx": result.non_2xx_3xx, "queries": min(counted) if counted else None,
         "queries_most": max(counted) if counted else None, "requests": result.requests,
         "via": page.get("via", "gunicorn"), "churn": page.get("churn", False),
-        "base": page.get("base"), "twin": page.get("twin", False),
-        "upstream": counter.count(tag) if through_nginx and counter else None,
+        "base": page.get("base"), "twin": page.get("twin", False), "upstream": upstream,
     }  # fmt: skip
+
+
+def measure_page(base: str, page: dict, seconds: int, wrk: str, *,
+                 counter: edge.UpstreamCounter | None = None, tag: str = "") -> dict:  # fmt: skip
+    url, headers, status, counted = prepared(base, page)
+    # Through nginx: how many of wrk's requests reached gunicorn, not queries.
+    tagged = page.get("via") == "nginx" and counter is not None
+    if tagged:
+        headers = {**headers, edge.TAG_HEADER: tag}
+    result = load.run_wrk(
+        wrk, url, seconds, headers=headers, connections=page.get("connections", load.CONNECTIONS)
+    )
+    return figures(page, status, counted, result, counter.count(tag) if tagged else None)
+
+
+def measure_under_churn(base: str, twin: dict, page: dict, seconds: int, wrk: str,
+                        newsroom: churn.Newsroom, *, counter: edge.UpstreamCounter,
+                        tag: str) -> tuple[dict, dict]:  # fmt: skip
+    """``twin`` (the page without churn) and ``page`` (with it), in alternating windows
+    (bench/churn.py)."""
+    url, headers, status, counted = prepared(base, page)
+    tagged = page.get("via") == "nginx"
+
+    def window(kind: str) -> load.Result:
+        sent = {**headers, edge.TAG_HEADER: f"{tag}-{kind}"} if tagged else headers
+        return load.run_wrk(wrk, url, churn.window_seconds(seconds), headers=sent)
+
+    measured = churn.alternate(newsroom, window)
+    return tuple(
+        figures(row, status, counted, load.combined(measured[kind]),
+                counter.count(f"{tag}-{kind}") if tagged else None)
+        for row, kind in ((twin, churn.QUIET), (page, churn.CHURN))
+    )  # fmt: skip
 
 
 def measure_comment_post(server: Gunicorn, marks: dict, seconds: int, wrk: str) -> dict:

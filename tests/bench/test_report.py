@@ -1,8 +1,10 @@
 """The benchmark's arithmetic: the ceiling of a run, its targets and partial runs."""
 
-from bench.load import parse_wrk
+from bench import churn
+from bench.churn import newsroom_totals
+from bench.load import Result, combined, parse_wrk
 from bench.report import churn_shares, evaluate
-from bench.run import ceiling_of, chosen_pages, churn_pages, newsroom_totals, quiet_twin
+from bench.run import ceiling_of, chosen_pages, churn_pages, quiet_twin
 
 
 def page(rps, p50=10.0, queries=0):
@@ -150,7 +152,7 @@ def test_churn_rows_are_compared_with_the_same_page_without_churn():
     assert shares == {("gunicorn", "home"): 0.9, ("nginx", "edge home"): round(11 / 12, 3)}
 
 
-def test_each_churn_row_has_a_quiet_twin_measured_just_before_it():
+def test_each_churn_row_has_a_quiet_twin_measured_in_windows_alternating_with_it():
     marks = {
         "articles": {"zero": "/a/0/", "fifty": "/a/50/", "five_hundred": "/a/500/"},
         "category": "agores", "category_pages": 3, "tag": "t", "search_word": "λέξη",
@@ -159,17 +161,51 @@ def test_each_churn_row_has_a_quiet_twin_measured_just_before_it():
         twin = quiet_twin(page)
         assert twin["path"] == page["path"]
         assert twin.get("via") == page.get("via")
-        assert twin["name"] == f"before {page['name']}"
+        assert twin["name"] == page["name"].replace("churn", "quiet")
         assert twin["twin"]
         assert not twin["churn"]
 
 
 def test_a_quiet_twin_through_nginx_is_not_an_edge_row():
     run_ = breaking_run()
-    run_["pages"]["before edge churn home"] = {**page(3.0 * 1000.0), "via": "nginx",
-                                               "twin": True}  # fmt: skip
+    run_["pages"]["edge quiet home"] = {**page(3.0 * 1000.0), "via": "nginx",
+                                        "twin": True}  # fmt: skip
     targets = by_name(evaluate({"runs": [run_]}))
     assert targets["edge hits >= 10x the ceiling"]["pass"]  # its 3x is not judged here
+
+
+def test_a_churn_row_is_named_after_its_page_when_compared_with_its_quiet_twin():
+    pages = {
+        "quiet home": page(1000.0),
+        "churn home": {**page(850.0), "churn": True, "base": "quiet home"},
+        "edge quiet home": {**page(20000.0), "via": "nginx", "twin": True},
+        "edge churn home": {**page(19000.0), "via": "nginx", "churn": True,
+                            "base": "edge quiet home"},
+    }  # fmt: skip
+    shares = {(via, name): round(share, 3) for via, name, share in
+              churn_shares(run("small", "redis", pages))}  # fmt: skip
+    assert shares == {("gunicorn", "home"): 0.85, ("nginx", "edge home"): 0.95}
+
+
+def test_windows_alternate_quiet_and_churn_so_a_steady_drift_weighs_on_both_alike():
+    windows = churn.WINDOWS
+    assert windows.count(churn.QUIET) == windows.count(churn.CHURN)
+    # A machine slowing down steadily: the mean position of each kind's windows is the same.
+    positions = {kind: [i for i, k in enumerate(windows) if k == kind] for kind in set(windows)}
+    assert sum(positions[churn.QUIET]) == sum(positions[churn.CHURN])
+    for seconds in (1, 5, 9):
+        assert churn.window_seconds(seconds) * windows.count(churn.CHURN) >= seconds
+        assert churn.window_seconds(seconds) >= 2
+
+
+def test_windows_of_a_page_add_up_to_their_requests_over_their_time():
+    fast = Result(2000.0, 10.0, 30.0, 0, 0, 4000)  # 2 s
+    slow = Result(1000.0, 20.0, 50.0, 1, 2, 2000)  # 2 s
+    middle = Result(1500.0, 15.0, 40.0, 0, 0, 3000)  # 2 s
+    both = combined([fast, slow, middle])
+    assert both.requests_per_second == 1500.0  # 9,000 requests in 6 s
+    assert (both.p50_ms, both.p99_ms, both.errors, both.non_2xx_3xx) == (15.0, 50.0, 1, 2)
+    assert both.requests == 9000
 
 
 def test_the_churn_rows_newsrooms_are_added_up():
