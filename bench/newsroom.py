@@ -36,7 +36,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import F  # noqa: E402
 
 from articles.live_parts import comments_changed  # noqa: E402
@@ -96,6 +96,15 @@ def clean_up(article_ids: list[int], flash_ids: list[int]) -> None:
                 comments_changed(article_id)
     for item in FlashItem.objects.filter(pk__in=flash_ids):
         item.delete()  # one by one, as the admin does: the feed's scope moves
+
+
+def vacuum() -> None:
+    """The rows written and deleted vacuumed at once: left to autovacuum, the clean-up of a
+    few thousand dead comments ran during the rows measured next (seen during a comment
+    POST row of 170/s, against 240/s measured alone)."""
+    with connection.cursor() as cursor:
+        for model in (Comment, Article, FlashItem):
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def post_flash(text: str) -> FlashItem:
@@ -166,6 +175,7 @@ def churn(seconds: float, article_id: int, *, held: bool = False) -> dict:
         Article.objects.filter(pk=article_id).update(comment_moderation=before_mode)
         scopes.changed(scopes.article(article_id), scopes.comments(article_id))
         clean_up([article_id], flash_ids)
+        vacuum()
     return {
         "seconds": round(elapsed, 1),
         "comments_published": published,
