@@ -11,6 +11,9 @@ from pathlib import Path
 
 THREADS = 2
 CONNECTIONS = 32
+# Two things compared (a page and the ceiling) are measured in this order of windows: a
+# steady drift of the machine's speed weighs on both alike.
+ABBA = (0, 1, 1, 0)
 
 
 @dataclass
@@ -113,3 +116,17 @@ def combined(results: list[Result]) -> Result:
         non_2xx_3xx=sum(result.non_2xx_3xx for result in results),
         requests=requests,
     )
+
+
+def window_seconds(seconds: int) -> int:
+    """The length of each of a page's two windows when it is measured ``seconds`` (wrk takes
+    whole seconds)."""
+    return max(2, seconds // 2)
+
+
+def alternating(first, second, order: tuple[int, ...] = ABBA) -> tuple[Result, Result]:
+    """``first()`` and ``second()`` (each one wrk run) in ``order``, each kind combined."""
+    runs: tuple[list[Result], list[Result]] = ([], [])
+    for which in order:
+        runs[which].append((first, second)[which]())
+    return combined(runs[0]), combined(runs[1])

@@ -209,11 +209,11 @@ def print_report(report) -> None:
     print()
     for run in report["runs"]:
         ceiling = run["ceiling"]
-        samples = ", ".join(str(rps) for rps in ceiling["samples"])
         print(
             f"== {run['label']}  (ceiling {ceiling['rps']:.0f} req/s, "
-            f"p50 {ceiling['p50_ms']:.1f} ms; measured {len(ceiling['samples'])} times: "
-            f"{samples} req/s; each page's ratio is to the two measured around it)"
+            f"p50 {ceiling['p50_ms']:.1f} ms; measured beside each page, "
+            f"{min(ceiling['samples'])}-{max(ceiling['samples'])} req/s; each page's ratio is "
+            "to the ceiling measured in windows alternating with it)"
         )
         print(
             f"   {'page':<30} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}"

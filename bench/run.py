@@ -34,8 +34,6 @@ from newsportal.pg_tools import create_database
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 PYTHON = sys.executable
-# Pages measured between two measurements of the ceiling.
-PAGES_PER_CEILING = 3
 # Requests before a page's queries are counted, and requests counted.
 WARM_UP_REQUESTS = 12
 COUNTED_REQUESTS = 4
@@ -206,36 +204,39 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                 + ("" if upstream is None else f"  upstream {upstream}")
             )
 
+        # The machine is shared and its speed drifts during a run (the ceiling moved by
+        # 15-25% within one, and by several points within a minute): each page is measured
+        # in windows alternating with the ceiling (page, ceiling, ceiling, page) and is a
+        # ratio to the ceiling of its own windows.
+        ceiling_page = {"name": "ceiling", "path": "/__bench__/ceiling/"}
+        ceiling = prepared(server.url, ceiling_page)
+        samples: list[dict] = []
+
         def measure(page: dict) -> dict:
             base = bases[page.get("via", "gunicorn")]
             page_tag = f"{tag}-{len(results['pages'])}"
-            result = measure_page(base, page, seconds, wrk, counter=counter, tag=page_tag)
+            result, around = measure_with_ceiling(
+                base, page, ceiling, seconds, wrk, counter=counter, tag=page_tag
+            )
+            samples.append(around)
+            result["ceiling_rps"] = around["rps"]
+            result["ratio"] = result["rps"] / around["rps"] if around["rps"] else 0
             results["pages"][page["name"]] = result
             show(page["name"], result)
             return result
 
-        # The machine is shared and its speed drifts during a run (the ceiling moved by
-        # 15-25% between the start and the end of one): the ceiling is measured again after
-        # every few pages, and each page is compared with the two measured around it.
-        ceiling_page = {"name": "ceiling", "path": "/__bench__/ceiling/"}
-        samples = [measure_page(server.url, ceiling_page, seconds, wrk)]
-        print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
-
-        def ceiling_after(group: list[dict]) -> None:
-            samples.append(measure_page(server.url, ceiling_page, seconds, wrk))
+        def ceiling_for(group: list[dict]) -> None:
+            """One ceiling for rows compared with each other, not with it (churn)."""
+            samples.append(figures(ceiling_page, ceiling[2], ceiling[3],
+                                   load.run_wrk(wrk, ceiling[0], seconds), None))  # fmt: skip
             print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
-            around = (samples[-2]["rps"] + samples[-1]["rps"]) / 2
             for page in group:
                 result = results["pages"][page["name"]]
-                result["ceiling_rps"] = around
-                result["ratio"] = result["rps"] / around if around else 0
+                result["ceiling_rps"] = samples[-1]["rps"]
+                result["ratio"] = result["rps"] / samples[-1]["rps"] if samples[-1]["rps"] else 0
 
-        chosen = chosen_pages(marks, only, breaking=breaking)
-        for start in range(0, len(chosen), PAGES_PER_CEILING):
-            group = chosen[start : start + PAGES_PER_CEILING]
-            for page in group:
-                measure(page)
-            ceiling_after(group)
+        for page in chosen_pages(marks, only, breaking=breaking):
+            measure(page)
         if breaking:
             churning = [p for p in churn_pages(marks) if wanted(p["name"], only)]
             if churning:
@@ -261,17 +262,19 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
                     measured += [twin, page]
                 results["churn"] = churn.newsroom_totals(newsrooms)
                 print(f"  {label}: newsroom {results['churn']}")
-                ceiling_after(measured)
+                ceiling_for(measured)
             if wanted("stampede", only):
                 results["stampede"] = measure_stampede(nginx, counter, marks, tag)
             if wanted("freshness", only) and (fresh := measure_freshness(server, nginx, marks)):
                 results["freshness"] = fresh
                 print(f"  {label}: freshness worst {fresh['worst_s']} s ({fresh['worst_kind']})")
+        if not samples:
+            ceiling_for([])
         results["ceiling"] = ceiling_of(samples)
-        ceiling = results["ceiling"]
         if wanted("comment POST", only):
             post = measure_comment_post(server, marks, seconds, wrk)
-            post["ratio"] = post["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+            mean = results["ceiling"]["rps"]
+            post["ratio"] = post["rps"] / mean if mean else 0
             results["pages"]["comment POST"] = post
             print(f"  {label}: {'comment POST':<30} {post['rps']:8.0f} req/s  "
                   f"stored {post['stored']}")  # fmt: skip
@@ -382,17 +385,26 @@ def figures(page: dict, status: int, counted: list[int], result: load.Result,
     }  # fmt: skip
 
 
-def measure_page(base: str, page: dict, seconds: int, wrk: str, *,
-                 counter: edge.UpstreamCounter | None = None, tag: str = "") -> dict:  # fmt: skip
+def measure_with_ceiling(base: str, page: dict, ceiling: tuple, seconds: int, wrk: str, *,
+                         counter: edge.UpstreamCounter | None = None,
+                         tag: str = "") -> tuple[dict, dict]:  # fmt: skip
+    """The page and the ceiling (``prepared`` of it) in alternating windows: their figures."""
     url, headers, status, counted = prepared(base, page)
-    # Through nginx: how many of wrk's requests reached gunicorn, not queries.
     tagged = page.get("via") == "nginx" and counter is not None
     if tagged:
         headers = {**headers, edge.TAG_HEADER: tag}
-    result = load.run_wrk(
-        wrk, url, seconds, headers=headers, connections=page.get("connections", load.CONNECTIONS)
+    connections = page.get("connections", load.CONNECTIONS)
+    ceiling_url, ceiling_headers, ceiling_status, ceiling_counted = ceiling
+    window = load.window_seconds(seconds)
+    measured = load.alternating(
+        lambda: load.run_wrk(wrk, url, window, headers=headers, connections=connections),
+        lambda: load.run_wrk(wrk, ceiling_url, window, headers=ceiling_headers),
     )
-    return figures(page, status, counted, result, counter.count(tag) if tagged else None)
+    upstream = counter.count(tag) if tagged else None
+    page_result = figures(page, status, counted, measured[0], upstream)
+    around = figures({"path": "/__bench__/ceiling/"}, ceiling_status, ceiling_counted,
+                     measured[1], None)  # fmt: skip
+    return page_result, around
 
 
 def measure_under_churn(base: str, twin: dict, page: dict, seconds: int, wrk: str,

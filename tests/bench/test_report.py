@@ -2,7 +2,7 @@
 
 from bench import churn
 from bench.churn import newsroom_totals
-from bench.load import Result, combined, parse_wrk
+from bench.load import Result, alternating, combined, parse_wrk, window_seconds
 from bench.report import churn_shares, evaluate
 from bench.run import ceiling_of, chosen_pages, churn_pages, quiet_twin
 
@@ -206,6 +206,23 @@ def test_windows_of_a_page_add_up_to_their_requests_over_their_time():
     assert both.requests_per_second == 1500.0  # 9,000 requests in 6 s
     assert (both.p50_ms, both.p99_ms, both.errors, both.non_2xx_3xx) == (15.0, 50.0, 1, 2)
     assert both.requests == 9000
+
+
+def test_a_page_and_the_ceiling_are_measured_in_alternating_windows():
+    calls = []
+
+    def run_of(name, rps):
+        def run():
+            calls.append(name)
+            return Result(rps, 10.0, 20.0, 0, 0, int(rps * 2))
+
+        return run
+
+    page_result, ceiling = alternating(run_of("page", 1000.0), run_of("ceiling", 2000.0))
+    assert calls == ["page", "ceiling", "ceiling", "page"]
+    assert (page_result.requests_per_second, ceiling.requests_per_second) == (1000.0, 2000.0)
+    assert (page_result.requests, ceiling.requests) == (4000, 8000)
+    assert [window_seconds(s) for s in (1, 5, 10)] == [2, 2, 5]
 
 
 def test_the_churn_rows_newsrooms_are_added_up():
