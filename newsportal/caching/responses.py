@@ -199,6 +199,12 @@ RENEWING_SECONDS = 2
 # (a home page shows about ninety).
 _FOUND_CURRENT: dict[str, tuple] = {}
 FOUND_CURRENT_LIMIT = 10_000
+# Stored answers this process found stale, with the token, the digest and the versions
+# read: a page kept stale by a flood of changes (served as it is while it is renewed) is
+# asked for many times between two changes, and comparing its versions on each request
+# cost a third of a hit. Few pages are stale at once: a small bound.
+_FOUND_STALE: dict[str, tuple] = {}
+FOUND_STALE_LIMIT = 256
 
 
 def _current(key: str, entry: Entry) -> tuple[bool, dict[str, str]]:
@@ -206,14 +212,21 @@ def _current(key: str, entry: Entry) -> tuple[bool, dict[str, str]]:
     (one read of the shared cache for all of them)."""
     token = unchanged_since()
     digest = _digest(entry)
-    if token is not None and _FOUND_CURRENT.get(key) == (token, digest):
-        return True, versions_of(entry.live_scopes)
+    if token is not None:
+        if _FOUND_CURRENT.get(key) == (token, digest):
+            return True, versions_of(entry.live_scopes)
+        stale = _FOUND_STALE.get(key)
+        if stale is not None and stale[0] == token and stale[1] == digest:
+            return False, stale[2]
     versions = versions_of({*entry.versions, *entry.live_scopes})
     current = all(versions[scope] == version for scope, version in entry.versions.items())
-    if current and token is not None:
-        if len(_FOUND_CURRENT) >= FOUND_CURRENT_LIMIT:
-            _FOUND_CURRENT.clear()
-        _FOUND_CURRENT[key] = (token, digest)
+    if token is not None:
+        found, limit = (
+            (_FOUND_CURRENT, FOUND_CURRENT_LIMIT) if current else (_FOUND_STALE, FOUND_STALE_LIMIT)
+        )
+        if len(found) >= limit:
+            found.clear()
+        found[key] = (token, digest) if current else (token, digest, versions)
     return current, versions
 
 

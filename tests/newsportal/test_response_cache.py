@@ -418,6 +418,34 @@ def test_a_page_changing_many_times_a_second_is_rendered_at_most_once_per_renewa
         assert "Νέος τίτλος" in client.get(url).content.decode()
 
 
+def test_a_page_kept_stale_by_a_flood_compares_its_versions_once_per_change(
+    client, site, settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    import time_machine
+    from django.utils import timezone
+
+    from newsportal.caching import scopes
+
+    settings.PAGE_RENEW_SECONDS = 0.5
+    url = site["a"].get_absolute_url()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        first = in_a_flood(client, url, django_capture_on_commit_callbacks, traveller)
+        with django_capture_on_commit_callbacks(execute=True):
+            scopes.changed_on_commit(scopes.comments(site["a"].pk))
+        with mock.patch.object(responses, "versions_of", wraps=responses.versions_of) as read:
+            assert client.get(url).content.decode() == first  # stale, served as it is
+            assert read.call_count == 1
+            assert client.get(url).content.decode() == first
+            assert read.call_count == 1  # nothing moved since: the same verdict
+        with django_capture_on_commit_callbacks(execute=True):
+            scopes.changed_on_commit(scopes.comments(site["a"].pk))
+        with mock.patch.object(responses, "versions_of", wraps=responses.versions_of) as read:
+            client.get(url)
+            assert read.call_count == 1  # another change: compared again
+
+
 def test_counts_in_a_flood_of_comments_are_filled_in_at_most_once_per_renewal(
     client, site, settings, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
