@@ -65,7 +65,11 @@ def evaluate(report) -> list[dict]:
             # Through nginx nearly every answer is a hit that never reaches Django (2 of
             # 150,000): its p50 of a few tenths of a millisecond says nothing of the data set.
             at_the_edge = result.get("via") == "nginx"
-            if deep_page or page == "comment POST" or at_the_edge:
+            # A churn row and its quiet twin measure the newsroom's cost, not the data set's
+            # (the twin is a page already compared; the churn row's p50 follows how much
+            # CPU the newsroom takes while the machine is full).
+            churning = result.get("churn") or result.get("twin")
+            if deep_page or page == "comment POST" or at_the_edge or churning:
                 continue
             base = small[0]["pages"].get(page)
             if base and base["p50_ms"]:

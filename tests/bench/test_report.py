@@ -87,6 +87,20 @@ def test_large_against_small_leaves_out_answers_from_nginx_s_cache():
     assert target["pass"]
 
 
+def test_large_against_small_leaves_out_the_churn_rows():
+    rows = {
+        "home": page(2000, p50=14),
+        "quiet home": {**page(2000, p50=14), "twin": True},
+        "churn home": {**page(1700, p50=16), "churn": True, "base": "quiet home"},
+    }
+    slower = {**rows, "churn home": {**rows["churn home"], "p50_ms": 30.0}}
+    target = by_name(
+        evaluate({"runs": [run("small", "redis", rows), run("large", "redis", slower)]})
+    )["large vs small p50 within 1.3x (cache redis)"]
+    assert target["details"] == ["home: 1.00x"]
+    assert target["pass"]
+
+
 def test_pages_can_be_chosen_by_name():
     marks = {
         "articles": {"zero": "/a/0/", "fifty": "/a/50/", "five_hundred": "/a/500/"},
