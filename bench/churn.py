@@ -12,7 +12,6 @@ windows' requests over their time.
 from __future__ import annotations
 
 import json
-import math
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import load
 from bench.load import Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +31,8 @@ SETTLE_SECONDS = 0.5
 
 
 def window_seconds(seconds: int) -> int:
-    """Each window's length for a page measured ``seconds`` at a time (wrk takes whole
-    seconds): the churn windows add up to at least ``seconds``."""
-    return max(2, math.ceil(seconds / WINDOWS.count(CHURN)))
+    """Each window's length for a page measured ``seconds`` under churn."""
+    return load.window_seconds(seconds, WINDOWS.count(CHURN))
 
 
 class Newsroom:

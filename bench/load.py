@@ -118,10 +118,10 @@ def combined(results: list[Result]) -> Result:
     )
 
 
-def window_seconds(seconds: int) -> int:
-    """The length of each of a page's two windows when it is measured ``seconds`` (wrk takes
-    whole seconds)."""
-    return max(2, seconds // 2)
+def window_seconds(seconds: int, windows: int) -> int:
+    """The length of each of ``windows`` windows measuring one thing for about ``seconds``
+    in all (wrk takes whole seconds; two at least, or connecting would weigh)."""
+    return max(2, seconds // windows)
 
 
 def alternating(first, second, order: tuple[int, ...] = ABBA) -> tuple[Result, Result]:

@@ -24,6 +24,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from bench import churn, datagen, edge, load
@@ -227,8 +228,8 @@ def measure_run(*, label: str, url: str, marks: dict, redis_url: str | None, sec
 
         def ceiling_for(group: list[dict]) -> None:
             """One ceiling for rows compared with each other, not with it (churn)."""
-            samples.append(figures(ceiling_page, ceiling[2], ceiling[3],
-                                   load.run_wrk(wrk, ceiling[0], seconds), None))  # fmt: skip
+            measured = load.run_wrk(wrk, ceiling.url, seconds)
+            samples.append(figures(ceiling_page, ceiling.status, ceiling.counted, measured, None))
             print(f"  {label}: ceiling {samples[-1]['rps']:.0f} req/s")
             for page in group:
                 result = results["pages"][page["name"]]
@@ -353,9 +354,15 @@ def ceiling_of(samples: list[dict]) -> dict:
     }
 
 
-def prepared(base: str, page: dict) -> tuple[str, dict, int, list[int]]:
-    """The page's URL, the headers wrk sends, its status, and the queries of a few
-    requests once every worker is warm."""
+class Prepared(NamedTuple):
+    url: str
+    headers: dict  # what wrk sends
+    status: int
+    counted: list[int]  # the queries of a few requests once every worker is warm
+
+
+def prepared(base: str, page: dict) -> Prepared:
+    """The page probed, every worker warmed, its queries counted: what measuring it needs."""
     url = base + page["path"]
     headers = {}
     status, response_headers = load.probe(url)
@@ -370,7 +377,7 @@ def prepared(base: str, page: dict) -> tuple[str, dict, int, list[int]]:
         status, response_headers = load.probe(url, headers)
         if response_headers.get("X-Queries") is not None:
             counted.append(int(response_headers["X-Queries"]))
-    return url, headers, status, counted
+    return Prepared(url, headers, status, counted)
 
 
 def figures(page: dict, status: int, counted: list[int], result: load.Result,
@@ -385,24 +392,23 @@ def figures(page: dict, status: int, counted: list[int], result: load.Result,
     }  # fmt: skip
 
 
-def measure_with_ceiling(base: str, page: dict, ceiling: tuple, seconds: int, wrk: str, *,
+def measure_with_ceiling(base: str, page: dict, ceiling: Prepared, seconds: int, wrk: str, *,
                          counter: edge.UpstreamCounter | None = None,
                          tag: str = "") -> tuple[dict, dict]:  # fmt: skip
-    """The page and the ceiling (``prepared`` of it) in alternating windows: their figures."""
+    """The page and the ceiling (``prepared``) in alternating windows: their figures."""
     url, headers, status, counted = prepared(base, page)
     tagged = page.get("via") == "nginx" and counter is not None
     if tagged:
         headers = {**headers, edge.TAG_HEADER: tag}
     connections = page.get("connections", load.CONNECTIONS)
-    ceiling_url, ceiling_headers, ceiling_status, ceiling_counted = ceiling
-    window = load.window_seconds(seconds)
+    window = load.window_seconds(seconds, load.ABBA.count(0))
     measured = load.alternating(
         lambda: load.run_wrk(wrk, url, window, headers=headers, connections=connections),
-        lambda: load.run_wrk(wrk, ceiling_url, window, headers=ceiling_headers),
+        lambda: load.run_wrk(wrk, ceiling.url, window, headers=ceiling.headers),
     )
     upstream = counter.count(tag) if tagged else None
     page_result = figures(page, status, counted, measured[0], upstream)
-    around = figures({"path": "/__bench__/ceiling/"}, ceiling_status, ceiling_counted,
+    around = figures({"path": "/__bench__/ceiling/"}, ceiling.status, ceiling.counted,
                      measured[1], None)  # fmt: skip
     return page_result, around
 
