@@ -23,8 +23,10 @@ from bench import load
 from bench.load import Result
 
 ROOT = Path(__file__).resolve().parent.parent
-QUIET, CHURN = "quiet", "churn"
-WINDOWS = (QUIET, CHURN, CHURN, QUIET) * 2
+# The two kinds of window, as load.alternating numbers them, and their names (tags).
+QUIET, CHURN = 0, 1
+KIND_NAMES = ("quiet", "churn")
+WINDOWS = load.ABBA * 2
 # Before a churn window, the newsroom writes this long (the workers have seen its changes);
 # before a quiet one, what it had in flight has ended and the workers have caught up.
 SETTLE_SECONDS = 0.5
@@ -73,15 +75,22 @@ class Newsroom:
             self.figures = json.loads(lines[-1])
 
 
-def alternate(newsroom: Newsroom, window: Callable[[str], Result]) -> dict[str, list[Result]]:
-    """``window(kind)`` for each of WINDOWS, the newsroom writing during the churn ones."""
-    measured: dict[str, list[Result]] = {QUIET: [], CHURN: []}
-    for kind in WINDOWS:
-        newsroom.write() if kind == CHURN else newsroom.hold()
-        time.sleep(SETTLE_SECONDS)
-        measured[kind].append(window(kind))
-    newsroom.hold()
-    return measured
+def alternate(newsroom: Newsroom, window: Callable[[int], Result]) -> tuple[Result, Result]:
+    """The quiet and the churn figures: ``window(kind)`` for each of WINDOWS, the newsroom
+    writing during the churn ones, each kind's windows combined."""
+
+    def switched(kind: int) -> Callable[[], Result]:
+        def measure() -> Result:
+            newsroom.write() if kind == CHURN else newsroom.hold()
+            time.sleep(SETTLE_SECONDS)
+            return window(kind)
+
+        return measure
+
+    try:
+        return load.alternating(switched(QUIET), switched(CHURN), WINDOWS)
+    finally:
+        newsroom.hold()
 
 
 def newsroom_totals(runs: list[dict]) -> dict:

@@ -421,16 +421,17 @@ def measure_under_churn(base: str, twin: dict, page: dict, seconds: int, wrk: st
     url, headers, status, counted = prepared(base, page)
     tagged = page.get("via") == "nginx"
 
-    def window(kind: str) -> load.Result:
-        sent = {**headers, edge.TAG_HEADER: f"{tag}-{kind}"} if tagged else headers
+    tags = [f"{tag}-{name}" for name in churn.KIND_NAMES]
+
+    def window(kind: int) -> load.Result:
+        sent = {**headers, edge.TAG_HEADER: tags[kind]} if tagged else headers
         return load.run_wrk(wrk, url, churn.window_seconds(seconds), headers=sent)
 
     measured = churn.alternate(newsroom, window)
     return tuple(
-        figures(row, status, counted, load.combined(measured[kind]),
-                counter.count(f"{tag}-{kind}") if tagged else None)
+        figures(row, status, counted, measured[kind], counter.count(tags[kind]) if tagged else None)
         for row, kind in ((twin, churn.QUIET), (page, churn.CHURN))
-    )  # fmt: skip
+    )
 
 
 def measure_comment_post(server: Gunicorn, marks: dict, seconds: int, wrk: str) -> dict:

@@ -421,7 +421,8 @@ if REDIS_COUNTERS_URL:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if (REDIS_URL or not PRODUCTION) else 0)
 # A page in a flood of changes (rendered four times within two seconds: an article taking
 # twenty comments a second) is rendered again at most once per this many seconds:
-# meanwhile every process serves the answer rendered last. A page that changes now and
+# meanwhile every process serves the answer rendered last (and a stored page's live parts
+# in a flood are filled again as seldom, in each process). A page that changes now and
 # then is still on the next request any app server answers. 0 turns it off (the
 # development profile's default, so a developer sees every change at once).
 PAGE_RENEW_SECONDS = float(env_str("PAGE_RENEW_SECONDS", "") or (0.5 if PRODUCTION else 0))

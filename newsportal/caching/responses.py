@@ -308,10 +308,15 @@ def _lookup(key: str) -> Found:
     return Found(shared, current, versions, not current and _renewed(shared))
 
 
-# The last filling of each stored answer in this process: the digest of the rendering it
-# filled, the state of the live parts it was filled for, and the times of the last
-# FLOOD_RENDERS fillings of that rendering.
-_LAST_FILLED: dict[str, tuple[str, tuple, tuple[float, ...]]] = {}
+class Filling(NamedTuple):
+    """The last filling of a stored answer in this process."""
+
+    digest: str  # of the rendering it filled
+    state: tuple  # of the live parts it was filled for (its key in FILLED_RESPONSES)
+    times: tuple[float, ...]  # of the last FLOOD_RENDERS fillings of that rendering
+
+
+_LAST_FILLED: dict[str, Filling] = {}
 
 
 def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[bytes, str]:
@@ -332,10 +337,10 @@ def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[
     if filled is not None:
         return filled
     last = _LAST_FILLED.get(key)
-    if last is not None and last[0] != digest:
+    if last is not None and last.digest != digest:
         last = None  # another rendering: filled at once
-    if last is not None and _in_a_flood(last[2]):
-        kept = FILLED_RESPONSES.get(last[1])
+    if last is not None and _in_a_flood(last.times):
+        kept = FILLED_RESPONSES.get(last.state)
         if kept is not None:
             return kept
     with translation.override(_language_of(request)):
@@ -345,8 +350,8 @@ def _filled(request, key: str, entry: Entry, versions: dict[str, str]) -> tuple[
         FILLED_RESPONSES.set(state, filled, size=len(content))
         if len(_LAST_FILLED) >= FOUND_CURRENT_LIMIT:
             _LAST_FILLED.clear()
-        times = last[2][-(FLOOD_RENDERS - 1) :] if last is not None else ()
-        _LAST_FILLED[key] = (digest, state, (*times, time.time()))
+        times = last.times[-(FLOOD_RENDERS - 1) :] if last is not None else ()
+        _LAST_FILLED[key] = Filling(digest, state, (*times, time.time()))
     return filled
 
 

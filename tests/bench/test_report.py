@@ -220,6 +220,30 @@ def test_windows_of_a_page_add_up_to_their_requests_over_their_time():
     assert both.requests == 9000
 
 
+def test_the_newsroom_writes_during_the_churn_windows_only(monkeypatch):
+    monkeypatch.setattr(churn, "SETTLE_SECONDS", 0)
+
+    class Newsroom:
+        writing = False
+
+        def write(self):
+            self.writing = True
+
+        def hold(self):
+            self.writing = False
+
+    newsroom, seen = Newsroom(), []
+
+    def window(kind):
+        seen.append((kind, newsroom.writing))
+        return Result(2000.0 if kind == churn.QUIET else 1600.0, 10.0, 20.0, 0, 0, 4000)
+
+    quiet, busy = churn.alternate(newsroom, window)
+    assert seen == [(kind, kind == churn.CHURN) for kind in churn.WINDOWS]
+    assert (quiet.requests_per_second, busy.requests_per_second) == (2000.0, 1600.0)
+    assert not newsroom.writing  # held once the page is measured
+
+
 def test_a_page_and_the_ceiling_are_measured_in_alternating_windows():
     calls = []
 
